@@ -1,0 +1,74 @@
+package dev.optc.api;
+
+import dev.optc.check.CheckedRecipe;
+import dev.optc.codegen.ClassGenerator;
+import dev.optc.diagnostics.Diagnostic;
+import dev.optc.diagnostics.Diagnostics;
+import dev.optc.diagnostics.SourceFile;
+import dev.optc.ir.TensorProgram;
+import dev.optc.ir.UpdateKernel;
+import dev.optc.lower.ModelLowering;
+import dev.optc.lower.OptimizerLowering;
+import dev.optc.passes.ConstantFolding;
+import dev.optc.passes.Hoisting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedding API: compile a `.opt` file in memory, then create trainers from its recipes.
+ * <pre>
+ * CompiledRecipe recipe = Optc.compile(Path.of("digits.opt")).recipe("digits");
+ * Trainer trainer = recipe.newTrainer(TrainOptions.seed(42));
+ * </pre>
+ */
+public final class Optc {
+    private Optc() {
+    }
+
+    /** Every recipe of the file, compiled; warnings are in {@link Compilation#warnings()}. */
+    public static Compilation compile(Path file) throws IOException, CompilationFailed {
+        return compile(new SourceFile(file.toString(), Files.readString(file)), file);
+    }
+
+    /** Compiles source text; imports are resolved against the working directory. */
+    public static Compilation compile(String source, String name) throws CompilationFailed {
+        return compile(new SourceFile(name, source), null);
+    }
+
+    public static Compilation compile(SourceFile file, Path path) throws CompilationFailed {
+        Frontend.Result front = new Frontend().run(file, path);
+        Diagnostics diagnostics = front.diagnostics();
+        List<CompiledRecipe> recipes = new ArrayList<>();
+        if (!diagnostics.hasErrors()) {
+            for (CheckedRecipe recipe : front.recipes()) {
+                TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
+                if (program == null) continue;
+                UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
+                kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
+                ClassGenerator.GeneratedClass generated = new ClassGenerator().generate(recipe, program, kernel);
+                recipes.add(new CompiledRecipe(recipe, program, kernel, generated));
+            }
+        }
+        if (diagnostics.hasErrors()) throw new CompilationFailed(diagnostics.sorted());
+        return new Compilation(recipes, diagnostics.sorted());
+    }
+
+    /** The compiled recipes of one file and its warnings. */
+    public record Compilation(List<CompiledRecipe> recipes, List<Diagnostic> warnings) {
+        /** The recipe of that name. */
+        public CompiledRecipe recipe(String name) {
+            return recipes.stream().filter(r -> r.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no recipe named " + name + "; the recipes are "
+                            + recipes.stream().map(CompiledRecipe::name).toList()));
+        }
+
+        /** The only recipe, or the first one. */
+        public CompiledRecipe first() {
+            if (recipes.isEmpty()) throw new IllegalStateException("the file has no recipe");
+            return recipes.get(0);
+        }
+    }
+}

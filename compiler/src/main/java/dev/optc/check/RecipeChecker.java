@@ -1,0 +1,284 @@
+package dev.optc.check;
+
+import dev.optc.ast.Decl;
+import dev.optc.ast.Expr;
+import dev.optc.diagnostics.Diagnostics;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks a recipe's settings against {@link RecipeSchema} and builds the {@link CheckedRecipe}. */
+public final class RecipeChecker {
+    private final Diagnostics diagnostics;
+    private final Declarations declarations;
+    private final Map<String, ModelGraph> models;
+
+    public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models) {
+        this.diagnostics = diagnostics;
+        this.declarations = declarations;
+        this.models = models;
+    }
+
+    /** The checked recipe, or null when it has errors. */
+    public CheckedRecipe check(Decl.RecipeDecl recipe) {
+        int errorsBefore = diagnostics.errorCount();
+        Map<String, Decl.Setting> settings = new LinkedHashMap<>();
+        for (Decl.Setting s : recipe.settings()) {
+            String name = s.name().text();
+            RecipeSchema.Setting known = RecipeSchema.SETTINGS.get(name);
+            if (known == null) {
+                String hint = Spelling.didYouMean(name, RecipeSchema.SETTINGS.keySet());
+                diagnostics.error(s.name().span(), "E041", "unknown setting `" + name + "`",
+                        hint != null ? hint : "the settings are " + String.join(", ", RecipeSchema.SETTINGS.keySet()));
+                continue;
+            }
+            if (settings.containsKey(name)) {
+                diagnostics.error(s.name().span(), "E042", "setting `" + name + "` is given twice",
+                        "the first is at line " + settings.get(name).span().line());
+                continue;
+            }
+            if (!known.implemented()) {
+                diagnostics.error(s.name().span(), "E090", "setting `" + name + "` is not implemented in this version of optc",
+                        "remove it to train without it");
+                continue;
+            }
+            settings.put(name, s);
+        }
+        if (recipe.complete()) {
+            for (RecipeSchema.Setting s : RecipeSchema.SETTINGS.values()) {
+                if (s.required() && !settings.containsKey(s.name())
+                        && recipe.settings().stream().noneMatch(x -> x.name().text().equals(s.name()))) {
+                    diagnostics.error(recipe.name().span(), "E043", "recipe `" + recipe.name().text()
+                            + "` has no `" + s.name() + "` setting", "add `" + s.name() + " = ...`: " + s.takes());
+                }
+            }
+        }
+        ModelGraph model = settings.containsKey("model") ? model(settings.get("model").value()) : null;
+        CheckedRecipe.DataSpec data = settings.containsKey("data") ? data(settings.get("data").value()) : null;
+        CheckedRecipe.Loss loss = settings.containsKey("loss") ? loss(settings.get("loss").value()) : null;
+        CheckedRecipe.OptimizerChoice optimizer = settings.containsKey("optimizer") ? optimizer(settings.get("optimizer").value()) : null;
+        String init = settings.containsKey("init") ? init(settings.get("init").value()) : "glorot_uniform";
+        int batch = settings.containsKey("batch") ? batch(settings.get("batch")) : 32;
+        int epochs = settings.containsKey("epochs") ? positiveInteger(settings.get("epochs"), 10) : 10;
+        boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
+        boolean dropLast = settings.containsKey("drop_last") && bool(settings.get("drop_last"));
+        long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
+        if (model != null && loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY
+                && model.output() instanceof ModelGraph.Activation a && a.kind() == ModelGraph.ActivationKind.SOFTMAX) {
+            diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
+                    "return the logits (the last `dense`) and let the loss apply softmax");
+        }
+        if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
+            return null;
+        }
+        return new CheckedRecipe(recipe, model, data, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed);
+    }
+
+    private ModelGraph model(Expr value) {
+        if (!(value instanceof Expr.Name n)) {
+            diagnostics.error(value.span(), "E040", "`model` takes the name of a model", "for example `model = Mlp`");
+            return null;
+        }
+        Decl d = declarations.byName().get(n.name());
+        if (!(d instanceof Decl.ModelDecl)) {
+            if (d != null) {
+                diagnostics.error(value.span(), "E013", "`" + n.name() + "` is " + article(Resolver.kindOf(d)) + ", not a model");
+            } else {
+                diagnostics.error(value.span(), "E013", "unknown model `" + n.name() + "`",
+                        Spelling.didYouMean(n.name(), declarations.all(Decl.ModelDecl.class).keySet()));
+            }
+            return null;
+        }
+        return models.get(n.name());
+    }
+
+    private CheckedRecipe.DataSpec data(Expr value) {
+        if (!(value instanceof Expr.Call c)) {
+            diagnostics.error(value.span(), "E040", "`data` takes a data source", "for example `data = csv(\"digits.csv\", validation: 0.2)`");
+            return null;
+        }
+        String format = c.callee().text();
+        if (!RecipeSchema.DATA_FORMATS.contains(format)) {
+            if (RecipeSchema.PLANNED_DATA_FORMATS.contains(format)) {
+                diagnostics.error(c.callee().span(), "E091", "data format `" + format + "` is not implemented in this version of optc",
+                        "convert the data to CSV: one header row, features first, the class in the last column");
+            } else {
+                diagnostics.error(c.callee().span(), "E013", "unknown data source `" + format + "`",
+                        hintOr(Spelling.didYouMean(format, RecipeSchema.DATA_FORMATS), "the data sources are csv(...)"));
+            }
+            return null;
+        }
+        Arguments args = new Arguments(c, diagnostics);
+        Expr path = args.get(0, "path");
+        String label = null;
+        Expr labelExpr = args.get(-1, "label");
+        if (labelExpr != null) {
+            if (labelExpr instanceof Expr.Str s) label = s.value();
+            else diagnostics.error(labelExpr.span(), "E023", "`label` takes the name of a column, as a string");
+        }
+        double scale = args.number(-1, "scale", 1.0);
+        double validation = args.number(-1, "validation", 0.0);
+        args.reportUnknown();
+        if (!(path instanceof Expr.Str p)) {
+            diagnostics.error(path == null ? c.span() : path.span(), "E023", "`csv` takes the file's path as a string",
+                    "paths are relative to the recipe file");
+            return null;
+        }
+        if (validation < 0 || (validation >= 1 && validation != Math.rint(validation))) {
+            diagnostics.error(args.get(-1, "validation").span(), "E023",
+                    "`validation` is a fraction in [0, 1) or a whole number of rows");
+        }
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            diagnostics.error(args.get(-1, "scale").span(), "E023", "`scale` must be a positive number");
+        }
+        return new CheckedRecipe.DataSpec(format, p.value(), label, scale, validation, c.span());
+    }
+
+    private CheckedRecipe.Loss loss(Expr value) {
+        String name = value instanceof Expr.Name n ? n.name() : null;
+        if (name != null && RecipeSchema.LOSSES.contains(name)) return CheckedRecipe.Loss.valueOf(name.toUpperCase());
+        if (name != null && RecipeSchema.PLANNED_LOSSES.contains(name)) {
+            diagnostics.error(value.span(), "E091", "loss `" + name + "` is not implemented in this version of optc",
+                    "use softmax_cross_entropy or mse");
+            return null;
+        }
+        diagnostics.error(value.span(), "E013", "unknown loss `" + value.span().text() + "`",
+                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.LOSSES), "the losses are softmax_cross_entropy and mse"));
+        return null;
+    }
+
+    private CheckedRecipe.OptimizerChoice optimizer(Expr value) {
+        Expr.Call call = value instanceof Expr.Call c ? c : null;
+        String name = call != null ? call.callee().text() : value instanceof Expr.Name n ? n.name() : null;
+        if (value instanceof Expr.ListOf) {
+            diagnostics.error(value.span(), "E090", "per-layer optimizer groups are not implemented in this version of optc",
+                    "use one optimizer for all layers");
+            return null;
+        }
+        if (name == null) {
+            diagnostics.error(value.span(), "E040", "`optimizer` takes an optimizer", "for example `optimizer = sgd(lr: 0.1)`");
+            return null;
+        }
+        Decl d = declarations.byName().get(name);
+        if (!(d instanceof Decl.OptimizerDecl rule)) {
+            if (d != null) {
+                diagnostics.error(value.span(), "E013", "`" + name + "` is " + article(Resolver.kindOf(d)) + ", not an optimizer");
+            } else {
+                diagnostics.error(call != null ? call.callee().span() : value.span(), "E013", "unknown optimizer `" + name + "`",
+                        Spelling.didYouMean(name, declarations.all(Decl.OptimizerDecl.class).keySet()));
+            }
+            return null;
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        List<Decl.Param> hypers = rule.hyperparameters();
+        for (Decl.Param p : hypers) {
+            values.put(p.name().text(), p.value() == null ? null : Constants.evaluate(p.value()));
+        }
+        boolean ok = true;
+        if (call != null) {
+            int index = 0;
+            java.util.Set<String> given = new java.util.HashSet<>();
+            for (Expr.Argument a : call.arguments()) {
+                String hyper;
+                if (a.name() == null) {
+                    if (index >= hypers.size()) {
+                        diagnostics.error(a.span(), "E022", "too many arguments to `" + name + "`",
+                                "it takes " + hypers.size() + " hyperparameter" + (hypers.size() == 1 ? "" : "s"));
+                        ok = false;
+                        continue;
+                    }
+                    hyper = hypers.get(index++).name().text();
+                } else {
+                    hyper = a.name().text();
+                    if (!values.containsKey(hyper)) {
+                        String hint = Spelling.didYouMean(hyper, values.keySet());
+                        diagnostics.error(a.name().span(), "E025", "`" + name + "` has no hyperparameter `" + hyper + "`",
+                                hint != null ? hint : "its hyperparameters are " + String.join(", ", values.keySet()));
+                        ok = false;
+                        continue;
+                    }
+                }
+                if (!given.add(hyper)) {
+                    diagnostics.error(a.span(), "E035", "hyperparameter `" + hyper + "` is given twice");
+                    ok = false;
+                    continue;
+                }
+                Double v = Constants.evaluate(a.value());
+                if (v == null) {
+                    diagnostics.error(a.value().span(), "E036", "hyperparameter `" + hyper + "` must be a number");
+                    ok = false;
+                    continue;
+                }
+                values.put(hyper, v);
+            }
+        }
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (e.getValue() == null) {
+                diagnostics.error(value.span(), "E026", "`" + name + "` needs a value for `" + e.getKey() + "`",
+                        "it has no default: write `" + name + "(" + e.getKey() + ": ...)`");
+                ok = false;
+            }
+        }
+        return ok ? new CheckedRecipe.OptimizerChoice(rule, values, value.span()) : null;
+    }
+
+    private String init(Expr value) {
+        String name = value instanceof Expr.Name n ? n.name() : value instanceof Expr.Call c ? c.callee().text() : null;
+        if (name != null && RecipeSchema.INITIALIZERS.contains(name) && value instanceof Expr.Name) return name;
+        if (name != null && RecipeSchema.PLANNED_INITIALIZERS.contains(name)) {
+            diagnostics.error(value.span(), "E091", "initialization `" + name + "` is not implemented in this version of optc",
+                    "use glorot_uniform or uniform_fan_in");
+            return null;
+        }
+        diagnostics.error(value.span(), "E013", "unknown initialization `" + value.span().text() + "`",
+                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.INITIALIZERS),
+                        "the initializations are glorot_uniform and uniform_fan_in"));
+        return null;
+    }
+
+    private int batch(Decl.Setting s) {
+        if (s.value() instanceof Expr.Name n && n.name().equals("full")) return 0;
+        return positiveInteger(s, 32);
+    }
+
+    private boolean shuffle(Expr value) {
+        if (value instanceof Expr.Name n && Set.of("every_epoch", "none").contains(n.name())) return n.name().equals("every_epoch");
+        String hint = value instanceof Expr.Name n ? Spelling.didYouMean(n.name(), Set.of("every_epoch", "none")) : null;
+        diagnostics.error(value.span(), "E040", "`shuffle` takes `every_epoch` or `none`", hint);
+        return true;
+    }
+
+    private boolean bool(Decl.Setting s) {
+        if (s.value() instanceof Expr.Bool b) return b.value();
+        diagnostics.error(s.value().span(), "E040", "`" + s.name().text() + "` takes `true` or `false`");
+        return false;
+    }
+
+    private int positiveInteger(Decl.Setting s, int fallback) {
+        Integer v = ModelChecker.positiveInteger(s.value());
+        if (v == null) {
+            diagnostics.error(s.value().span(), "E040", "`" + s.name().text() + "` takes a positive integer",
+                    s.value() instanceof Expr.Quantity ? "write the number alone, without a unit" : null);
+            return fallback;
+        }
+        return v;
+    }
+
+    private long integer(Decl.Setting s) {
+        Double v = Constants.evaluate(s.value());
+        if (v == null || v != Math.rint(v) || Math.abs(v) > 9.007199254740992E15) {
+            diagnostics.error(s.value().span(), "E040", "`" + s.name().text() + "` takes an integer");
+            return 0;
+        }
+        return v.longValue();
+    }
+
+    private static String hintOr(String hint, String fallback) {
+        return hint != null ? hint : fallback;
+    }
+
+    private static String article(String kind) {
+        return (kind.startsWith("o") ? "an " : "a ") + kind;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.optc.check;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every recipe setting the language knows, what it takes, and whether this version of optc carries it out. A setting
+ * that is known but not yet carried out is an error, never silently ignored.
+ */
+final class RecipeSchema {
+    private RecipeSchema() {
+    }
+
+    record Setting(String name, String takes, boolean implemented, boolean required) {
+    }
+
+    static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+
+    private static void add(String name, String takes, boolean implemented, boolean required) {
+        SETTINGS.put(name, new Setting(name, takes, implemented, required));
+    }
+
+    static {
+        add("data", "a data source such as `csv(\"digits.csv\", validation: 0.2)`", true, true);
+        add("model", "the name of a model", true, true);
+        add("loss", "a loss: `softmax_cross_entropy` or `mse`", true, true);
+        add("optimizer", "an optimizer such as `sgd(lr: 0.1)`", true, true);
+        add("init", "an initialization such as `glorot_uniform`", true, false);
+        add("batch", "a positive integer, or `full`", true, false);
+        add("epochs", "a positive integer", true, false);
+        add("shuffle", "`every_epoch` or `none`", true, false);
+        add("drop_last", "`true` or `false`", true, false);
+        add("seed", "an integer", true, false);
+        // Known settings of the language that later versions carry out.
+        for (String s : new String[] {"objective", "schedule", "decay", "clip", "average", "stop", "monitor", "stages",
+                "teacher", "hints", "curriculum", "continuation", "alternate", "compare", "steps", "plot", "checkpoint",
+                "accumulate"}) {
+            add(s, "", false, false);
+        }
+    }
+
+    static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
+    static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");
+    static final Set<String> INITIALIZERS = Set.of("glorot_uniform", "uniform_fan_in");
+    static final Set<String> PLANNED_INITIALIZERS = Set.of("glorot_normal", "he_uniform", "he_normal", "orthogonal",
+            "sparse", "lsuv", "from");
+    static final Set<String> DATA_FORMATS = Set.of("csv");
+    static final Set<String> PLANNED_DATA_FORMATS = Set.of("idx", "npy");
+}

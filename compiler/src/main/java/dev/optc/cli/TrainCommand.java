@@ -1,0 +1,94 @@
+package dev.optc.cli;
+
+import dev.optc.api.CompilationFailed;
+import dev.optc.api.CompiledRecipe;
+import dev.optc.api.Optc;
+import dev.optc.check.CheckedRecipe;
+import dev.optc.diagnostics.DiagnosticRenderer;
+import dev.optc.runtime.EpochReport;
+import dev.optc.runtime.Evaluation;
+import dev.optc.runtime.TrainOptions;
+import dev.optc.runtime.Trainer;
+import dev.optc.runtime.data.DataException;
+import dev.optc.runtime.data.Dataset;
+import dev.optc.runtime.train.TrainingDiverged;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train", description = "Trains a recipe and writes its final weights (safetensors).")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the .opt file")
+    Path file;
+
+    @Option(names = "--recipe", paramLabel = "NAME", description = "which recipe, when the file has several")
+    String recipeName;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "overrides the recipe's epochs")
+    Integer epochs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "overrides the recipe's seed")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where to write final.safetensors (default runs/<recipe>)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintStream stdout = System.out;
+        try {
+            Optc.Compilation compilation = Optc.compile(SourceLoader.read(file), file);
+            System.err.print(new DiagnosticRenderer().render(compilation.warnings()));
+            CompiledRecipe compiled = recipeName == null ? compilation.first() : compilation.recipe(recipeName);
+            CheckedRecipe recipe = compiled.recipe();
+            Dataset.Split split = DataLoading.load(recipe, file);
+            if (epochs != null && epochs < 1) throw new SourceLoader.UserError("--epochs must be at least 1");
+            TrainOptions options = TrainOptions.defaults();
+            if (seed != null) options = options.withSeed(seed);
+            if (epochs != null) options = options.withEpochs(epochs);
+            Trainer trainer = compiled.newTrainer(options);
+            stdout.printf(Locale.ROOT, "training %s: %d parameters, %d training rows, %d validation rows%n", recipe.name(),
+                    trainer.parameters().stream().mapToInt(p -> p.size()).sum(), split.train().rows(),
+                    split.validation() == null ? 0 : split.validation().rows());
+            trainer.fit(split.train(), split.validation(), report -> stdout.println(line(report)));
+            Path dir = out != null ? out : Path.of("runs", recipe.name());
+            Files.createDirectories(dir);
+            Path weights = dir.resolve("final.safetensors");
+            trainer.save(weights);
+            if (split.validation() != null) {
+                Evaluation v = trainer.evaluate(split.validation());
+                stdout.printf(Locale.ROOT, "final validation accuracy %.4f, loss %.4f%n", v.accuracy(), v.loss());
+            }
+            stdout.println("wrote " + weights);
+            return 0;
+        } catch (CompilationFailed e) {
+            System.err.print(e.getMessage());
+            return 1;
+        } catch (SourceLoader.UserError | DataException | TrainingDiverged e) {
+            System.err.println("optc: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("optc: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("optc: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String line(EpochReport r) {
+        String width = Integer.toString(String.valueOf(r.epochs()).length());
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %" + width + "d/%d  train loss %.4f", r.epoch(),
+                r.epochs(), r.trainLoss()));
+        if (!Double.isNaN(r.validationLoss())) {
+            s.append(String.format(Locale.ROOT, "  val loss %.4f  val acc %.4f", r.validationLoss(), r.validationAccuracy()));
+        }
+        return s.append(String.format(Locale.ROOT, "  %.2fs", r.seconds())).toString();
+    }
+}

@@ -1,0 +1,241 @@
+package dev.optc.codegen;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.optc.check.CheckedRecipe;
+import dev.optc.ir.Buffer;
+import dev.optc.ir.ParameterSlice;
+import dev.optc.ir.TensorOp;
+import dev.optc.ir.TensorProgram;
+import dev.optc.ir.UpdateKernel;
+import java.util.Locale;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * A trainer class per recipe: it extends the runtime's {@code CompiledTrainer} and holds the recipe's compute,
+ * specialised to its shapes: activation buffers, the forward and backward passes as kernel calls, the loss, the
+ * fused optimizer update, and the hyperparameters as fields that can change between steps without recompiling.
+ */
+public final class ClassGenerator {
+    static final String BASE = "dev/optc/runtime/train/CompiledTrainer";
+    private static final String SETTINGS = "dev/optc/runtime/train/TrainingSettings";
+    private static final String SPEC = "dev/optc/runtime/ParameterSpec";
+    private static final String OPTIONS = "dev/optc/runtime/TrainOptions";
+    private static final String LOSSES = "dev/optc/runtime/kernels/Losses";
+
+    /** A generated class: its binary name (dots) and its bytes. */
+    public record GeneratedClass(String name, byte[] bytes) {
+    }
+
+    public GeneratedClass generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
+        String owner = "dev/optc/generated/" + className(recipe.name());
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Frames only ever merge values of one array or runtime type here; never load classes to find out.
+                return a.equals(b) ? a : "java/lang/Object";
+            }
+        };
+        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
+        cw.visitSource(program.sourceName().replaceAll(".*[/\\\\]", ""), null);
+
+        String[] hyperFields = new String[kernel.hyperparameters().size()];
+        for (int i = 0; i < hyperFields.length; i++) {
+            hyperFields[i] = "hyper_" + kernel.hyperparameters().get(i).name();
+            cw.visitField(ACC_PRIVATE, hyperFields[i], "D", null, null).visitEnd();
+        }
+        String[] stateFields = new String[kernel.states().size()];
+        for (int i = 0; i < stateFields.length; i++) {
+            stateFields[i] = "state_" + kernel.states().get(i).name();
+            cw.visitField(ACC_PRIVATE | ACC_FINAL, stateFields[i], "[F", null, null).visitEnd();
+        }
+        String origin = kernel.lookahead() == null ? null : "lookaheadOrigin";
+        if (origin != null) cw.visitField(ACC_PRIVATE | ACC_FINAL, origin, "[F", null, null).visitEnd();
+        for (Buffer b : program.buffers()) {
+            if (!b.equals(program.input())) cw.visitField(ACC_PRIVATE, TensorOpGenerator.field(b), "[F", null, null).visitEnd();
+        }
+
+        int line = recipe.decl().span().line();
+        int updateLine = recipe.optimizer().span().line();
+        constructor(cw, owner, recipe, program, kernel, hyperFields, stateFields, origin, line);
+        allocate(cw, owner, program, line);
+        trainStep(cw, owner, program, kernel, line, updateLine);
+        infer(cw, owner, program, line);
+        outputs(cw, owner, program);
+        HyperparameterAccessors.generate(cw, owner, kernel, hyperFields);
+        UpdateKernelGenerator update = new UpdateKernelGenerator(owner, kernel, hyperFields, stateFields, origin,
+                program.parameterCount());
+        update.generateUpdate(cw, updateLine);
+        if (origin != null) update.generateLookahead(cw, updateLine);
+        cw.visitEnd();
+        return new GeneratedClass(owner.replace('/', '.'), cw.toByteArray());
+    }
+
+    /** `digits` → `DigitsTrainer`, `fashion_mlp` → `FashionMlpTrainer`. */
+    public static String className(String recipe) {
+        StringBuilder out = new StringBuilder();
+        for (String part : recipe.split("_+")) {
+            if (!part.isEmpty()) out.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+        }
+        return out.append("Trainer").toString();
+    }
+
+    private void constructor(ClassWriter cw, String owner, CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel,
+                             String[] hyperFields, String[] stateFields, String origin, int line) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(L" + OPTIONS + ";)V", null, null);
+        mv.visitCode();
+        lineNumber(mv, line);
+        mv.visitVarInsn(ALOAD, 0);
+        // new TrainingSettings(recipe, inputWidth, outputWidth, loss, batch, epochs, shuffle, dropLast, seed, parameterCount)
+        mv.visitTypeInsn(NEW, SETTINGS);
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(recipe.name());
+        mv.visitLdcInsn(program.input().width());
+        mv.visitLdcInsn(program.output().width());
+        mv.visitLdcInsn(recipe.loss().optName());
+        mv.visitLdcInsn(recipe.batch());
+        mv.visitLdcInsn(recipe.epochs());
+        mv.visitInsn(recipe.shuffle() ? ICONST_1 : ICONST_0);
+        mv.visitInsn(recipe.dropLast() ? ICONST_1 : ICONST_0);
+        mv.visitLdcInsn(recipe.seed());
+        mv.visitLdcInsn(program.parameterCount());
+        mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJI)V", false);
+        // new ParameterSpec[] {...}
+        mv.visitLdcInsn(program.parameters().size());
+        mv.visitTypeInsn(ANEWARRAY, SPEC);
+        for (int i = 0; i < program.parameters().size(); i++) {
+            ParameterSlice p = program.parameters().get(i);
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(i);
+            mv.visitTypeInsn(NEW, SPEC);
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(p.name());
+            mv.visitLdcInsn(p.offset());
+            mv.visitLdcInsn(p.shape().length);
+            mv.visitIntInsn(NEWARRAY, T_INT);
+            for (int d = 0; d < p.shape().length; d++) {
+                mv.visitInsn(DUP);
+                mv.visitLdcInsn(d);
+                mv.visitLdcInsn(p.shape()[d]);
+                mv.visitInsn(IASTORE);
+            }
+            mv.visitLdcInsn(p.init());
+            mv.visitLdcInsn(p.fanIn());
+            mv.visitLdcInsn(p.fanOut());
+            mv.visitLdcInsn(p.constant());
+            mv.visitMethodInsn(INVOKESPECIAL, SPEC, "<init>", "(Ljava/lang/String;I[ILjava/lang/String;IID)V", false);
+            mv.visitInsn(AASTORE);
+        }
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "(L" + SETTINGS + ";[L" + SPEC + ";L" + OPTIONS + ";)V", false);
+
+        for (int i = 0; i < hyperFields.length; i++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitLdcInsn(kernel.hyperparameters().get(i).value());
+            mv.visitFieldInsn(PUTFIELD, owner, hyperFields[i], "D");
+        }
+        ElementExprGenerator initials = new ElementExprGenerator(mv, owner, hyperFields,
+                new ElementExprGenerator.Slots(-1, -1, s -> -1, l -> -1, s -> -1, -1));
+        for (int i = 0; i < stateFields.length; i++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitLdcInsn(program.parameterCount());
+            mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            mv.visitInsn(DUP);
+            // Every element starts at the declared value (a constant or a hyperparameter, e.g. `state eps = lr`).
+            initials.scalar(kernel.states().get(i).initial());
+            mv.visitInsn(D2F);
+            mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FF)V", false);
+            mv.visitFieldInsn(PUTFIELD, owner, stateFields[i], "[F");
+        }
+        if (origin != null) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitLdcInsn(program.parameterCount());
+            mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            mv.visitFieldInsn(PUTFIELD, owner, origin, "[F");
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void allocate(ClassWriter cw, String owner, TensorProgram program, int line) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "allocate", "(I)V", null, null);
+        mv.visitCode();
+        lineNumber(mv, line);
+        for (Buffer b : program.buffers()) {
+            if (b.equals(program.input())) continue;
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitLdcInsn(b.width());
+            mv.visitInsn(IMUL);
+            mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            mv.visitFieldInsn(PUTFIELD, owner, TensorOpGenerator.field(b), "[F");
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void trainStep(ClassWriter cw, String owner, TensorProgram program, UpdateKernel kernel, int line, int updateLine) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "trainStep", "(IJ)D", null, null);
+        mv.visitCode();
+        lineNumber(mv, updateLine);
+        if (kernel.lookahead() != null) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(LLOAD, 2);
+            mv.visitMethodInsn(INVOKEVIRTUAL, owner, "lookahead", "(J)V", false);
+        }
+        TensorOpGenerator ops = new TensorOpGenerator(mv, owner, program);
+        for (TensorOp op : program.forward()) ops.emit(op);
+        lineNumber(mv, line);
+        ops.buffer(program.output());
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, BASE, "labels", "[I");
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitLdcInsn(program.output().width());
+        ops.buffer(program.outputGradient());
+        String loss = switch (program.loss()) {
+            case SOFTMAX_CROSS_ENTROPY -> "softmaxCrossEntropy";
+            case MSE -> "meanSquaredError";
+        };
+        mv.visitMethodInsn(INVOKESTATIC, LOSSES, loss, "([F[III[F)D", false);
+        mv.visitVarInsn(DSTORE, 4);
+        for (TensorOp op : program.backward()) ops.emit(op);
+        lineNumber(mv, updateLine);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(LLOAD, 2);
+        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "update", "(J)V", false);
+        mv.visitVarInsn(DLOAD, 4);
+        mv.visitInsn(DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void infer(ClassWriter cw, String owner, TensorProgram program, int line) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "infer", "(I)V", null, null);
+        mv.visitCode();
+        lineNumber(mv, line);
+        TensorOpGenerator ops = new TensorOpGenerator(mv, owner, program);
+        for (TensorOp op : program.forward()) ops.emit(op);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void outputs(ClassWriter cw, String owner, TensorProgram program) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "outputs", "()[F", null, null);
+        mv.visitCode();
+        new TensorOpGenerator(mv, owner, program).buffer(program.output());
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static void lineNumber(MethodVisitor mv, int line) {
+        Label l = new Label();
+        mv.visitLabel(l);
+        mv.visitLineNumber(line, l);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.optc.diagnostics;
+
+public enum Severity {
+    ERROR, WARNING;
+
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+}

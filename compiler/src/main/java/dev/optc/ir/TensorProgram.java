@@ -1,0 +1,16 @@
+package dev.optc.ir;
+
+import java.util.List;
+
+/**
+ * A model lowered for training: the buffers, the parameters' layout in the flat buffer, the forward ops, the loss
+ * on the output, and the backward ops that autodiff derived from the forward ones.
+ *
+ * @param outputGradient the loss's gradient with respect to the output; where the backward pass starts
+ */
+public record TensorProgram(String sourceName, List<Buffer> buffers, List<ParameterSlice> parameters, int parameterCount,
+                            Buffer input, Buffer output, Buffer outputGradient, List<TensorOp> forward,
+                            List<TensorOp> backward, Loss loss) {
+
+    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE }
+}

@@ -1,0 +1,26 @@
+package dev.optc.ir;
+
+import java.util.List;
+
+/**
+ * An optimizer lowered to one element-wise kernel over the flat parameter buffer.
+ *
+ * @param hyperparameters names and values, in declaration order; run-time fields of the trainer
+ * @param states          per-element arrays and their initial values (a constant or a hyperparameter)
+ * @param scalars         per-step values hoisted out of the element loop, made of constants, hyperparameters and t
+ * @param lookahead       the point where the gradient is taken, or null for θ itself
+ * @param locals          how many local temporaries the body uses
+ */
+public record UpdateKernel(String rule, List<Hyperparameter> hyperparameters, List<StateArray> states,
+                           List<ElementExpr> scalars, ElementExpr lookahead, List<ElementStmt> body, int locals) {
+
+    public record Hyperparameter(String name, double value) {
+    }
+
+    public record StateArray(String name, ElementExpr initial) {
+    }
+
+    public UpdateKernel withBody(List<ElementExpr> scalars, ElementExpr lookahead, List<ElementStmt> body, int locals) {
+        return new UpdateKernel(rule, hyperparameters, states, scalars, lookahead, body, locals);
+    }
+}

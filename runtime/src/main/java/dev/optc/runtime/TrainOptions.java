@@ -1,0 +1,18 @@
+package dev.optc.runtime;
+
+/**
+ * What a caller may override of a recipe when creating a trainer. Null fields keep the recipe's value.
+ *
+ * @param seed   the seed of initialization and shuffling
+ * @param epochs the number of epochs {@code fit} runs
+ */
+public record TrainOptions(Long seed, Integer epochs) {
+
+    public static TrainOptions defaults() { return new TrainOptions(null, null); }
+
+    public static TrainOptions seed(long seed) { return new TrainOptions(seed, null); }
+
+    public TrainOptions withEpochs(int epochs) { return new TrainOptions(seed, epochs); }
+
+    public TrainOptions withSeed(long seed) { return new TrainOptions(seed, epochs); }
+}

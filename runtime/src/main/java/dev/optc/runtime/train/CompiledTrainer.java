@@ -1,0 +1,280 @@
+package dev.optc.runtime.train;
+
+import dev.optc.runtime.EpochReport;
+import dev.optc.runtime.Evaluation;
+import dev.optc.runtime.ParameterSpec;
+import dev.optc.runtime.TrainListener;
+import dev.optc.runtime.TrainOptions;
+import dev.optc.runtime.TrainResult;
+import dev.optc.runtime.Trainer;
+import dev.optc.runtime.checkpoint.Safetensors;
+import dev.optc.runtime.checkpoint.Tensor;
+import dev.optc.runtime.data.DataException;
+import dev.optc.runtime.data.Dataset;
+import dev.optc.runtime.init.Initializers;
+import dev.optc.runtime.kernels.Activations;
+import dev.optc.runtime.kernels.Losses;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The training driver every generated trainer extends. The generated subclass holds the compute (forward, backward
+ * and the fused update over the flat buffers, specialised to the recipe's shapes); this class holds the loop around
+ * it: initialization, batching, shuffling, epochs, evaluation, checkpoints.
+ *
+ * <p>Determinism: initialization and shuffling draw from two generators seeded from the recipe's seed; the same seed
+ * gives the same weights, bit for bit.
+ */
+public abstract class CompiledTrainer implements Trainer {
+    protected final TrainingSettings settings;
+    private final List<ParameterSpec> specs;
+    /** All parameters, one flat buffer, so the optimizer is one pass. */
+    protected final float[] params;
+    /** Their gradients, at the same offsets. */
+    protected final float[] grads;
+    /** The current batch: features [rows, inputWidth] and labels. */
+    protected float[] input = new float[0];
+    protected int[] labels = new int[0];
+    private final long seed;
+    private final int epochs;
+    private final SplittableRandom shuffleRandom;
+    private int capacity;
+    private long step;
+
+    protected CompiledTrainer(TrainingSettings settings, ParameterSpec[] specs, TrainOptions options) {
+        this.settings = settings;
+        this.specs = List.of(specs);
+        this.params = new float[settings.parameterCount()];
+        this.grads = new float[settings.parameterCount()];
+        this.seed = options.seed() != null ? options.seed() : settings.seed();
+        this.epochs = options.epochs() != null ? options.epochs() : settings.epochs();
+        // Golden-ratio increments decorrelate the two streams drawn from one seed.
+        SplittableRandom initRandom = new SplittableRandom(seed);
+        this.shuffleRandom = new SplittableRandom(seed + 0x9E3779B97F4A7C15L);
+        for (ParameterSpec p : specs) {
+            if (p.init().equals("constant")) {
+                Arrays.fill(params, p.offset(), p.offset() + p.size(), (float) p.constant());
+            } else {
+                Initializers.fill(p.init(), params, p.offset(), p.size(), p.fanIn(), p.fanOut(), initRandom);
+            }
+        }
+    }
+
+    // ---- what the generated subclass provides ----
+
+    /** Makes room for batches of up to {@code rows} examples in every activation buffer. */
+    protected abstract void allocate(int rows);
+
+    /** One optimization step on the current batch (lookahead, forward, loss, backward, update); returns the loss. */
+    protected abstract double trainStep(int rows, long t);
+
+    /** The forward pass in evaluation mode; the outputs are then in {@link #outputs()}. */
+    protected abstract void infer(int rows);
+
+    /** The model's output buffer, [rows, outputWidth]. */
+    protected abstract float[] outputs();
+
+    // ---- the loop ----
+
+    @Override
+    public TrainResult fit(Dataset train, Dataset validation, TrainListener listener) {
+        checkShape(train);
+        if (validation != null) checkShape(validation);
+        int n = train.rows();
+        int batch = settings.batch() == 0 ? n : Math.min(settings.batch(), n);
+        ensureCapacity(batch);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        List<EpochReport> reports = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            if (settings.shuffle()) Dataset.shuffle(order, shuffleRandom);
+            double lossSum = 0;
+            int seen = 0;
+            for (int from = 0; from < n; from += batch) {
+                int rows = Math.min(batch, n - from);
+                if (rows < batch && settings.dropLast()) break;
+                gather(train, order, from, rows);
+                double loss = trainStep(rows, ++step);
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDiverged("the loss became " + loss + " at epoch " + epoch + ", step " + step
+                            + "; lower the learning rate or clip the gradients");
+                }
+                lossSum += loss * rows;
+                seen += rows;
+            }
+            Evaluation v = validation == null ? null : evaluate(validation);
+            EpochReport report = new EpochReport(epoch, epochs, seen == 0 ? Double.NaN : lossSum / seen,
+                    v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
+                    (System.nanoTime() - start) / 1e9, step);
+            reports.add(report);
+            listener.epochEnded(report);
+        }
+        return new TrainResult(List.copyOf(reports));
+    }
+
+    @Override
+    public Evaluation evaluate(Dataset data) {
+        checkShape(data);
+        int chunk = chunk(data.rows());
+        ensureCapacity(chunk);
+        double lossSum = 0;
+        int correct = 0;
+        int width = settings.outputWidth();
+        int[] all = identity(data.rows());
+        for (int from = 0; from < data.rows(); from += chunk) {
+            int rows = Math.min(chunk, data.rows() - from);
+            gather(data, all, from, rows);
+            infer(rows);
+            float[] out = outputs();
+            lossSum += loss(out, rows) * rows;
+            for (int r = 0; r < rows; r++) {
+                int best = 0;
+                for (int j = 1; j < width; j++) if (out[r * width + j] > out[r * width + best]) best = j;
+                if (best == labels[r]) correct++;
+            }
+        }
+        return new Evaluation(lossSum / data.rows(), (double) correct / data.rows(), data.rows());
+    }
+
+    @Override
+    public float[] predict(float[] features, int rows) {
+        int inWidth = settings.inputWidth();
+        if (features.length != rows * inWidth) {
+            throw new IllegalArgumentException(features.length + " features for " + rows + " rows of width " + inWidth);
+        }
+        int chunk = chunk(rows);
+        ensureCapacity(chunk);
+        int width = settings.outputWidth();
+        float[] result = new float[rows * width];
+        for (int from = 0; from < rows; from += chunk) {
+            int count = Math.min(chunk, rows - from);
+            System.arraycopy(features, from * inWidth, input, 0, count * inWidth);
+            infer(count);
+            float[] out = outputs();
+            if (settings.loss().equals("softmax_cross_entropy")) {
+                float[] probabilities = new float[count * width];
+                Activations.softmax(out, probabilities, count, width);
+                System.arraycopy(probabilities, 0, result, from * width, count * width);
+            } else {
+                System.arraycopy(out, 0, result, from * width, count * width);
+            }
+        }
+        return result;
+    }
+
+    private double loss(float[] out, int rows) {
+        return settings.loss().equals("softmax_cross_entropy")
+                ? Losses.softmaxCrossEntropy(out, labels, rows, settings.outputWidth(), null)
+                : Losses.meanSquaredError(out, labels, rows, settings.outputWidth(), null);
+    }
+
+    private int chunk(int rows) {
+        return Math.max(1, Math.min(rows, Math.max(capacity, settings.batch() == 0 ? 256 : settings.batch())));
+    }
+
+    private void ensureCapacity(int rows) {
+        if (rows <= capacity) return;
+        capacity = rows;
+        input = new float[rows * settings.inputWidth()];
+        labels = new int[rows];
+        allocate(rows);
+    }
+
+    private void gather(Dataset data, int[] order, int from, int rows) {
+        int width = data.width();
+        float[] features = data.features();
+        int[] dataLabels = data.labels();
+        for (int r = 0; r < rows; r++) {
+            int row = order[from + r];
+            System.arraycopy(features, row * width, input, r * width, width);
+            labels[r] = dataLabels[row];
+        }
+    }
+
+    private void checkShape(Dataset data) {
+        if (data.width() != settings.inputWidth()) {
+            throw new DataException(data.name() + ": rows have " + data.width() + " features, but the model's input takes "
+                    + settings.inputWidth());
+        }
+        if (data.classes() > settings.outputWidth()) {
+            throw new DataException(data.name() + ": labels go up to " + (data.classes() - 1) + ", but the model has "
+                    + settings.outputWidth() + " outputs");
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        return order;
+    }
+
+    // ---- parameters and checkpoints ----
+
+    @Override
+    public String recipeName() { return settings.recipe(); }
+
+    @Override
+    public int inputWidth() { return settings.inputWidth(); }
+
+    @Override
+    public int outputWidth() { return settings.outputWidth(); }
+
+    @Override
+    public List<ParameterSpec> parameters() { return specs; }
+
+    /** Steps taken so far. */
+    public long step() { return step; }
+
+    @Override
+    public float[] parameter(String name) {
+        ParameterSpec p = spec(name);
+        return Arrays.copyOfRange(params, p.offset(), p.offset() + p.size());
+    }
+
+    @Override
+    public void setParameter(String name, float[] values) {
+        ParameterSpec p = spec(name);
+        if (values.length != p.size()) {
+            throw new IllegalArgumentException(name + " holds " + p.size() + " values, not " + values.length);
+        }
+        System.arraycopy(values, 0, params, p.offset(), p.size());
+    }
+
+    private ParameterSpec spec(String name) {
+        for (ParameterSpec p : specs) if (p.name().equals(name)) return p;
+        throw new IllegalArgumentException("no parameter named " + name + "; the parameters are "
+                + specs.stream().map(ParameterSpec::name).toList());
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (ParameterSpec p : specs) tensors.put(p.name(), new Tensor(p.shape(), parameter(p.name())));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("optc.recipe", settings.recipe());
+        metadata.put("optc.step", Long.toString(step));
+        Safetensors.write(file, tensors, metadata);
+    }
+
+    @Override
+    public void load(Path file) throws IOException {
+        Safetensors.Checkpoint checkpoint = Safetensors.read(file);
+        for (ParameterSpec p : specs) {
+            Tensor t = checkpoint.tensors().get(p.name());
+            if (t == null) throw new IOException(file + ": has no tensor " + p.name());
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new IOException(file + ": " + p.name() + " has shape " + Arrays.toString(t.shape()) + ", the model needs "
+                        + Arrays.toString(p.shape()));
+            }
+        }
+        for (ParameterSpec p : specs) setParameter(p.name(), checkpoint.tensors().get(p.name()).data());
+    }
+}

@@ -1,0 +1,11 @@
+package dev.optc.runtime.train;
+
+/**
+ * The recipe's settings a generated trainer was compiled with.
+ *
+ * @param loss  {@code softmax_cross_entropy} or {@code mse}
+ * @param batch examples per step; 0 means the whole training set (full batch)
+ */
+public record TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
+                               boolean shuffle, boolean dropLast, long seed, int parameterCount) {
+}
