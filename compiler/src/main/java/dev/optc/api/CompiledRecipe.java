@@ -9,6 +9,7 @@ import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.Trainer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 
 /**
  * One recipe compiled to a trainer class, defined in memory. Create as many trainers from it as needed; each is
@@ -18,14 +19,15 @@ public final class CompiledRecipe {
     private final CheckedRecipe recipe;
     private final TensorProgram program;
     private final UpdateKernel kernel;
-    private final ClassGenerator.GeneratedClass generated;
+    private final List<ClassGenerator.GeneratedClass> generated;
     private Constructor<? extends Trainer> constructor;
 
-    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel, ClassGenerator.GeneratedClass generated) {
+    /** {@code generated.get(0)} is the trainer; the others are classes it uses (its kernels). */
+    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel, List<ClassGenerator.GeneratedClass> generated) {
         this.recipe = recipe;
         this.program = program;
         this.kernel = kernel;
-        this.generated = generated;
+        this.generated = List.copyOf(generated);
     }
 
     public String name() { return recipe.name(); }
@@ -36,8 +38,8 @@ public final class CompiledRecipe {
 
     public UpdateKernel updateKernel() { return kernel; }
 
-    /** The trainer class's name and bytes, as a jar would hold them. */
-    public ClassGenerator.GeneratedClass generatedClass() { return generated; }
+    /** Every generated class's name and bytes, as a jar would hold them; the trainer first. */
+    public List<ClassGenerator.GeneratedClass> generatedClasses() { return generated; }
 
     public Trainer newTrainer(TrainOptions options) {
         try {
@@ -46,13 +48,18 @@ public final class CompiledRecipe {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot instantiate the generated trainer " + generated.name(), e);
+            throw new IllegalStateException("cannot instantiate the generated trainer " + generated.get(0).name(), e);
         }
     }
 
     private synchronized Constructor<? extends Trainer> constructor() throws NoSuchMethodException {
         if (constructor == null) {
-            Class<?> type = new GeneratedClassLoader(Trainer.class.getClassLoader()).define(generated);
+            GeneratedClassLoader loader = new GeneratedClassLoader(Trainer.class.getClassLoader());
+            Class<?> type = null;
+            for (ClassGenerator.GeneratedClass c : generated) {
+                Class<?> defined = loader.define(c);
+                if (type == null) type = defined;
+            }
             constructor = type.asSubclass(Trainer.class).getConstructor(TrainOptions.class);
         }
         return constructor;

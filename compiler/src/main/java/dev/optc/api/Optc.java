@@ -49,7 +49,7 @@ public final class Optc {
                 UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
                 kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
                 ClassGenerator.GeneratedClass generated = new ClassGenerator().generate(recipe, program, kernel);
-                recipes.add(new CompiledRecipe(recipe, program, kernel, generated));
+                recipes.add(new CompiledRecipe(recipe, program, kernel, List.of(generated)));
             }
         }
         if (diagnostics.hasErrors()) throw new CompilationFailed(diagnostics.sorted());
