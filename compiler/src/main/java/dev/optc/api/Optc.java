@@ -48,8 +48,8 @@ public final class Optc {
                 if (program == null) continue;
                 UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
                 kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
-                ClassGenerator.GeneratedClass generated = new ClassGenerator().generate(recipe, program, kernel);
-                recipes.add(new CompiledRecipe(recipe, program, kernel, List.of(generated)));
+                List<ClassGenerator.GeneratedClass> generated = new ClassGenerator().generate(recipe, program, kernel);
+                recipes.add(new CompiledRecipe(recipe, program, kernel, generated));
             }
         }
         if (diagnostics.hasErrors()) throw new CompilationFailed(diagnostics.sorted());

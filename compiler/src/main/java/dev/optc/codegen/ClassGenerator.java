@@ -8,6 +8,7 @@ import dev.optc.ir.ParameterSlice;
 import dev.optc.ir.TensorOp;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
+import java.util.List;
 import java.util.Locale;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -29,48 +30,78 @@ public final class ClassGenerator {
     public record GeneratedClass(String name, byte[] bytes) {
     }
 
-    public GeneratedClass generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
+    /** The trainer class first, then its two update kernels (scalar and vector). */
+    public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
         String owner = "dev/optc/generated/" + className(recipe.name());
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                // Frames only ever merge values of one array or runtime type here; never load classes to find out.
-                return a.equals(b) ? a : "java/lang/Object";
-            }
-        };
+        String source = program.sourceName().replaceAll(".*[/\\\\]", "");
+        ClassWriter cw = KernelClasses.writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
-        cw.visitSource(program.sourceName().replaceAll(".*[/\\\\]", ""), null);
+        cw.visitSource(source, null);
 
         String[] hyperFields = new String[kernel.hyperparameters().size()];
         for (int i = 0; i < hyperFields.length; i++) {
             hyperFields[i] = "hyper_" + kernel.hyperparameters().get(i).name();
             cw.visitField(ACC_PRIVATE, hyperFields[i], "D", null, null).visitEnd();
         }
-        String[] stateFields = new String[kernel.states().size()];
-        for (int i = 0; i < stateFields.length; i++) {
-            stateFields[i] = "state_" + kernel.states().get(i).name();
-            cw.visitField(ACC_PRIVATE | ACC_FINAL, stateFields[i], "[F", null, null).visitEnd();
-        }
-        String origin = kernel.lookahead() == null ? null : "lookaheadOrigin";
-        if (origin != null) cw.visitField(ACC_PRIVATE | ACC_FINAL, origin, "[F", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "states", "[[F", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "scalars", "[F", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "origin", "[F", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "kernel", "L" + KernelClasses.FUSED_UPDATE + ";", null, null).visitEnd();
         for (Buffer b : program.buffers()) {
             if (!b.equals(program.input())) cw.visitField(ACC_PRIVATE, TensorOpGenerator.field(b), "[F", null, null).visitEnd();
         }
 
         int line = recipe.decl().span().line();
         int updateLine = recipe.optimizer().span().line();
-        constructor(cw, owner, recipe, program, kernel, hyperFields, stateFields, origin, line);
+        constructor(cw, owner, recipe, program, kernel, hyperFields, line);
         allocate(cw, owner, program, line);
         trainStep(cw, owner, program, kernel, line, updateLine);
         infer(cw, owner, program, line);
         outputs(cw, owner, program);
         HyperparameterAccessors.generate(cw, owner, kernel, hyperFields);
-        UpdateKernelGenerator update = new UpdateKernelGenerator(owner, kernel, hyperFields, stateFields, origin,
-                program.parameterCount());
-        update.generateUpdate(cw, updateLine);
-        if (origin != null) update.generateLookahead(cw, updateLine);
+        step(cw, owner, kernel, hyperFields, "update", updateLine);
+        if (kernel.lookahead() != null) step(cw, owner, kernel, hyperFields, "lookahead", updateLine);
         cw.visitEnd();
-        return new GeneratedClass(owner.replace('/', '.'), cw.toByteArray());
+        return List.of(new GeneratedClass(owner.replace('/', '.'), cw.toByteArray()),
+                new ScalarUpdateGenerator(owner, kernel, updateLine).generate(source),
+                new VectorUpdateGenerator(owner, kernel, updateLine).generate(source));
+    }
+
+    /**
+     * {@code update(long t)} or {@code lookahead(long t)}: the per-step scalars, computed in double from the
+     * hyperparameter fields and t and rounded once, then the fused kernel over the whole flat buffer.
+     */
+    private void step(ClassWriter cw, String owner, UpdateKernel kernel, String[] hyperFields, String method, int line) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, method, "(J)V", null, null);
+        mv.visitCode();
+        lineNumber(mv, line);
+        ElementExprGenerator scalars = new ElementExprGenerator(mv, owner, hyperFields,
+                new ElementExprGenerator.Slots(-1, -1, s -> -1, l -> -1, s -> -1, 1));
+        for (int k = 0; k < kernel.scalars().size(); k++) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, "scalars", "[F");
+            mv.visitLdcInsn(k);
+            scalars.scalar(kernel.scalars().get(k));
+            mv.visitInsn(D2F);
+            mv.visitInsn(FASTORE);
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "kernel", "L" + KernelClasses.FUSED_UPDATE + ";");
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, BASE, "params", "[F");
+        if (method.equals("update")) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, BASE, "grads", "[F");
+        }
+        for (String field : new String[] {"origin", "states", "scalars"}) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, field, field.equals("states") ? "[[F" : "[F");
+        }
+        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/kernels/UpdateRunner", method, method.equals("update")
+                ? "(L" + KernelClasses.FUSED_UPDATE + ";[F[F[F[[F[F)V" : "(L" + KernelClasses.FUSED_UPDATE + ";[F[F[[F[F)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** `digits` → `DigitsTrainer`, `fashion_mlp` → `FashionMlpTrainer`. */
@@ -83,7 +114,7 @@ public final class ClassGenerator {
     }
 
     private void constructor(ClassWriter cw, String owner, CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel,
-                             String[] hyperFields, String[] stateFields, String origin, int line) {
+                             String[] hyperFields, int line) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(L" + OPTIONS + ";)V", null, null);
         mv.visitCode();
         lineNumber(mv, line);
@@ -138,8 +169,12 @@ public final class ClassGenerator {
         }
         ElementExprGenerator initials = new ElementExprGenerator(mv, owner, hyperFields,
                 new ElementExprGenerator.Slots(-1, -1, s -> -1, l -> -1, s -> -1, -1));
-        for (int i = 0; i < stateFields.length; i++) {
-            mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitLdcInsn(kernel.states().size());
+        mv.visitTypeInsn(ANEWARRAY, "[F");
+        for (int i = 0; i < kernel.states().size(); i++) {
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(i);
             mv.visitLdcInsn(program.parameterCount());
             mv.visitIntInsn(NEWARRAY, T_FLOAT);
             mv.visitInsn(DUP);
@@ -147,14 +182,33 @@ public final class ClassGenerator {
             initials.scalar(kernel.states().get(i).initial());
             mv.visitInsn(D2F);
             mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FF)V", false);
-            mv.visitFieldInsn(PUTFIELD, owner, stateFields[i], "[F");
+            mv.visitInsn(AASTORE);
         }
-        if (origin != null) {
-            mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(PUTFIELD, owner, "states", "[[F");
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitLdcInsn(kernel.scalars().size());
+        mv.visitIntInsn(NEWARRAY, T_FLOAT);
+        mv.visitFieldInsn(PUTFIELD, owner, "scalars", "[F");
+        mv.visitVarInsn(ALOAD, 0);
+        if (kernel.lookahead() != null) {
             mv.visitLdcInsn(program.parameterCount());
             mv.visitIntInsn(NEWARRAY, T_FLOAT);
-            mv.visitFieldInsn(PUTFIELD, owner, origin, "[F");
+        } else {
+            mv.visitInsn(ACONST_NULL);
         }
+        mv.visitFieldInsn(PUTFIELD, owner, "origin", "[F");
+        // The backend is chosen once per JVM; the vector class is loaded only when it is the one in use.
+        Label scalar = new Label();
+        Label chosen = new Label();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/kernels/Backend", "vector", "()Z", false);
+        mv.visitJumpInsn(IFEQ, scalar);
+        newInstance(mv, KernelClasses.vectorName(owner));
+        mv.visitJumpInsn(GOTO, chosen);
+        mv.visitLabel(scalar);
+        newInstance(mv, KernelClasses.scalarName(owner));
+        mv.visitLabel(chosen);
+        mv.visitFieldInsn(PUTFIELD, owner, "kernel", "L" + KernelClasses.FUSED_UPDATE + ";");
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -231,6 +285,12 @@ public final class ClassGenerator {
         mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    private static void newInstance(MethodVisitor mv, String type) {
+        mv.visitTypeInsn(NEW, type);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESPECIAL, type, "<init>", "()V", false);
     }
 
     private static void lineNumber(MethodVisitor mv, int line) {

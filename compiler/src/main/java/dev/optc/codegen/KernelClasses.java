@@ -1,0 +1,108 @@
+package dev.optc.codegen;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.optc.ir.ElementExpr;
+import dev.optc.ir.ElementStmt;
+import dev.optc.ir.UpdateKernel;
+import java.util.Set;
+import java.util.TreeSet;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/** What the generators of the two kernel classes (scalar and vector) share: names, descriptors, analysis. */
+final class KernelClasses {
+    static final String FUSED_UPDATE = "dev/optc/runtime/kernels/FusedUpdate";
+    static final String UPDATE_DESCRIPTOR = "([F[F[F[[F[FII)V";
+    static final String LOOKAHEAD_DESCRIPTOR = "([F[F[[F[FII)V";
+
+    private KernelClasses() {
+    }
+
+    static String scalarName(String trainer) { return trainer + "$ScalarUpdate"; }
+
+    static String vectorName(String trainer) { return trainer + "$VectorUpdate"; }
+
+    static ClassWriter writer() {
+        return new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Frames only merge values of one type here; never load classes to find out.
+                return a.equals(b) ? a : "java/lang/Object";
+            }
+        };
+    }
+
+    static void defaultConstructor(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    static void lineNumber(MethodVisitor mv, int line) {
+        Label l = new Label();
+        mv.visitLabel(l);
+        mv.visitLineNumber(line, l);
+    }
+
+    /** States the body reads (they must be loaded before it runs). */
+    static Set<Integer> statesRead(UpdateKernel kernel) {
+        Set<Integer> read = new TreeSet<>();
+        for (ElementStmt s : kernel.body()) collectStates(s.value(), read);
+        return read;
+    }
+
+    static Set<Integer> statesWritten(UpdateKernel kernel) {
+        Set<Integer> written = new TreeSet<>();
+        for (ElementStmt s : kernel.body()) if (s instanceof ElementStmt.SetState st) written.add(st.index());
+        return written;
+    }
+
+    static Set<Integer> statesReadByLookahead(UpdateKernel kernel) {
+        Set<Integer> read = new TreeSet<>();
+        if (kernel.lookahead() != null) collectStates(kernel.lookahead(), read);
+        return read;
+    }
+
+    static void collectStates(ElementExpr e, Set<Integer> out) {
+        switch (e) {
+            case ElementExpr.State s -> out.add(s.index());
+            case ElementExpr.Unary u -> collectStates(u.operand(), out);
+            case ElementExpr.Binary b -> {
+                collectStates(b.left(), out);
+                collectStates(b.right(), out);
+            }
+            case ElementExpr.Select s -> {
+                collectStates(s.condition(), out);
+                collectStates(s.then(), out);
+                collectStates(s.otherwise(), out);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Every constant used by the element expressions (the vector kernel broadcasts each once). */
+    static void collectConstants(ElementExpr e, Set<Float> out) {
+        switch (e) {
+            case ElementExpr.Const c -> out.add((float) c.value());
+            case ElementExpr.Unary u -> collectConstants(u.operand(), out);
+            case ElementExpr.Binary b -> {
+                collectConstants(b.left(), out);
+                collectConstants(b.right(), out);
+            }
+            case ElementExpr.Select s -> {
+                collectConstants(s.condition(), out);
+                collectConstants(s.then(), out);
+                collectConstants(s.otherwise(), out);
+            }
+            default -> {
+            }
+        }
+    }
+}
