@@ -6,6 +6,8 @@ import dev.optc.codegen.GeneratedClassLoader;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
 import dev.optc.runtime.TrainOptions;
+import dev.optc.runtime.kernels.Backend;
+import dev.optc.runtime.kernels.FusedUpdate;
 import dev.optc.runtime.Trainer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -21,6 +23,7 @@ public final class CompiledRecipe {
     private final UpdateKernel kernel;
     private final List<ClassGenerator.GeneratedClass> generated;
     private Constructor<? extends Trainer> constructor;
+    private GeneratedClassLoader loader;
 
     /** {@code generated.get(0)} is the trainer; the others are classes it uses (its kernels). */
     CompiledRecipe(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel, List<ClassGenerator.GeneratedClass> generated) {
@@ -41,6 +44,18 @@ public final class CompiledRecipe {
     /** Every generated class's name and bytes, as a jar would hold them; the trainer first. */
     public List<ClassGenerator.GeneratedClass> generatedClasses() { return generated; }
 
+    /** A fresh instance of one of the two generated update kernels, whatever backend the JVM selected. */
+    public FusedUpdate newUpdateKernel(Backend backend) {
+        try {
+            constructor();
+            String suffix = backend == Backend.VECTOR ? "$VectorUpdate" : "$ScalarUpdate";
+            Class<?> type = Class.forName(generated.get(0).name() + suffix, true, loader);
+            return type.asSubclass(FusedUpdate.class).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate the " + backend + " update kernel", e);
+        }
+    }
+
     public Trainer newTrainer(TrainOptions options) {
         try {
             return constructor().newInstance(options);
@@ -54,7 +69,7 @@ public final class CompiledRecipe {
 
     private synchronized Constructor<? extends Trainer> constructor() throws NoSuchMethodException {
         if (constructor == null) {
-            GeneratedClassLoader loader = new GeneratedClassLoader(Trainer.class.getClassLoader());
+            loader = new GeneratedClassLoader(Trainer.class.getClassLoader());
             Class<?> type = null;
             for (ClassGenerator.GeneratedClass c : generated) {
                 Class<?> defined = loader.define(c);

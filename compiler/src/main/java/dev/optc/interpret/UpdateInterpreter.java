@@ -57,7 +57,8 @@ public final class UpdateInterpreter {
         }
     }
 
-    private double[] scalars(long t) {
+    /** The per-step scalars of step t, in double: what the generated trainer computes before each update. */
+    public double[] scalars(long t) {
         double[] values = new double[kernel.scalars().size()];
         for (int s = 0; s < values.length; s++) values[s] = eval(kernel.scalars().get(s), 0, 0, 0, null, null, t);
         return values;

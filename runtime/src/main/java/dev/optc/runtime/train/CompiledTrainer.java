@@ -80,6 +80,26 @@ public abstract class CompiledTrainer implements Trainer {
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
 
+    /**
+     * Applies the optimizer's fused update to {@link #flatParameters()} with the gradients in
+     * {@link #flatGradients()}, as step {@code t} (from 1). For custom loops; {@code fit} calls it for you.
+     */
+    public abstract void update(long t);
+
+    /**
+     * Moves the parameters to the point where the rule wants its gradient (Nesterov's θ + αv) before step
+     * {@code t}; {@link #update} then starts from the parameters as they were. Does nothing for rules without a
+     * lookahead.
+     */
+    public void lookahead(long t) {
+    }
+
+    /** The live flat parameter buffer, every tensor at its {@link ParameterSpec#offset()}; not a copy. */
+    public float[] flatParameters() { return params; }
+
+    /** The live flat gradient buffer, at the same offsets; not a copy. */
+    public float[] flatGradients() { return grads; }
+
     // ---- the loop ----
 
     @Override
