@@ -10,6 +10,7 @@ import dev.optc.ir.UpdateKernel;
 import dev.optc.lower.ModelLowering;
 import dev.optc.lower.OptimizerLowering;
 import dev.optc.passes.ConstantFolding;
+import dev.optc.passes.Fusion;
 import dev.optc.passes.Hoisting;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ public final class Optc {
                 TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
                 if (program == null) continue;
                 UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
+                kernel = new Fusion().apply(kernel, recipe.around());
                 kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
                 List<ClassGenerator.GeneratedClass> generated = new ClassGenerator().generate(recipe, program, kernel);
                 recipes.add(new CompiledRecipe(recipe, program, kernel, generated));

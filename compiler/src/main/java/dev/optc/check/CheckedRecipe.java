@@ -16,7 +16,8 @@ public record CheckedRecipe(
         int epochs,
         boolean shuffle,
         boolean dropLast,
-        long seed) {
+        long seed,
+        Around around) {
 
     public String name() { return decl.name().text(); }
 
@@ -26,6 +27,26 @@ public record CheckedRecipe(
 
     /** An update rule and the values of its hyperparameters, in declaration order. */
     public record OptimizerChoice(Decl.OptimizerDecl rule, Map<String, Double> hyperparameters, SourceSpan span) {
+    }
+
+    /**
+     * What the recipe adds around the update rule, fused into the same pass: L2 weight decay, gradient clipping by
+     * value or by global norm, weight averaging; and what changes over training (schedules, accumulation).
+     *
+     * @param decay      λ of the decay term added to the gradient (0 for none)
+     * @param clipValue  the bound of element-wise clipping (0 for none)
+     * @param clipNorm   the bound of the global gradient norm (0 for none)
+     * @param average    {@code polyak}, {@code ema}, or null
+     * @param emaDecay   α of the exponential moving average
+     * @param accumulate batches per step
+     */
+    public record Around(double decay, double clipValue, double clipNorm, String average, double emaDecay,
+                         java.util.List<ScheduleSpec> schedules, int accumulate) {
+        public static final Around NONE = new Around(0, 0, 0, null, 0, java.util.List.of(), 1);
+    }
+
+    /** A schedule of one hyperparameter; see the runtime's {@code Schedule} for the formulas. */
+    public record ScheduleSpec(String hyperparameter, String kind, double span, boolean inEpochs, double target, double factor) {
     }
 
     public enum Loss {

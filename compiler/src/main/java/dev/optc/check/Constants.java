@@ -9,15 +9,21 @@ final class Constants {
 
     /** The value, or null when the expression is not a numeric constant. */
     static Double evaluate(Expr expr) {
+        return evaluate(expr, java.util.Map.of());
+    }
+
+    /** The value, where names may stand for the given numbers (an optimizer's hyperparameters). */
+    static Double evaluate(Expr expr, java.util.Map<String, Double> names) {
         return switch (expr) {
             case Expr.Number n -> n.value();
+            case Expr.Name n -> names.get(n.name());
             case Expr.Unary u when u.op() == Expr.UnaryOp.NEGATE -> {
-                Double v = evaluate(u.operand());
+                Double v = evaluate(u.operand(), names);
                 yield v == null ? null : -v;
             }
             case Expr.Binary b -> {
-                Double l = evaluate(b.left());
-                Double r = evaluate(b.right());
+                Double l = evaluate(b.left(), names);
+                Double r = evaluate(b.right(), names);
                 if (l == null || r == null) yield null;
                 yield switch (b.op()) {
                     case ADD -> l + r;

@@ -64,6 +64,7 @@ public final class RecipeChecker {
         boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
         boolean dropLast = settings.containsKey("drop_last") && bool(settings.get("drop_last"));
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
+        CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
         if (model != null && loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY
                 && model.output() instanceof ModelGraph.Activation a && a.kind() == ModelGraph.ActivationKind.SOFTMAX) {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
@@ -72,7 +73,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
-        return new CheckedRecipe(recipe, model, data, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed);
+        return new CheckedRecipe(recipe, model, data, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed, around);
     }
 
     private ModelGraph model(Expr value) {

@@ -32,10 +32,14 @@ final class RecipeSchema {
         add("shuffle", "`every_epoch` or `none`", true, false);
         add("drop_last", "`true` or `false`", true, false);
         add("seed", "an integer", true, false);
+        add("decay", "the L2 weight decay λ, a number ≥ 0", true, false);
+        add("clip", "`value(c)` (element-wise) or `norm(c)` (global norm)", true, false);
+        add("average", "`polyak()` or `ema(0.999)`", true, false);
+        add("schedule", "a schedule such as `linear(to: 1e-4, over: 20 epochs)`, or a list `[... for lr, ... for alpha]`", true, false);
+        add("accumulate", "the number of batches whose gradients make one step", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"objective", "schedule", "decay", "clip", "average", "stop", "monitor", "stages",
-                "teacher", "hints", "curriculum", "continuation", "alternate", "compare", "steps", "plot", "checkpoint",
-                "accumulate"}) {
+        for (String s : new String[] {"objective", "stop", "monitor", "stages", "teacher", "hints", "curriculum",
+                "continuation", "alternate", "compare", "steps", "plot", "checkpoint"}) {
             add(s, "", false, false);
         }
     }

@@ -3,6 +3,7 @@ package dev.optc.codegen;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.optc.check.CheckedRecipe;
+import dev.optc.ir.ElementExpr;
 import dev.optc.ir.Buffer;
 import dev.optc.ir.ParameterSlice;
 import dev.optc.ir.TensorOp;
@@ -25,6 +26,7 @@ public final class ClassGenerator {
     private static final String SPEC = "dev/optc/runtime/ParameterSpec";
     private static final String OPTIONS = "dev/optc/runtime/TrainOptions";
     private static final String LOSSES = "dev/optc/runtime/kernels/Losses";
+    private static final String SCHEDULE = "dev/optc/runtime/train/Schedule";
 
     /** A generated class: its binary name (dots) and its bytes. */
     public record GeneratedClass(String name, byte[] bytes) {
@@ -55,7 +57,8 @@ public final class ClassGenerator {
         int updateLine = recipe.optimizer().span().line();
         constructor(cw, owner, recipe, program, kernel, hyperFields, line);
         allocate(cw, owner, program, line);
-        trainStep(cw, owner, program, kernel, line, updateLine);
+        computeGradients(cw, owner, program, line);
+        if (kernel.averageState() >= 0) averagedParameters(cw, owner, kernel.averageState());
         infer(cw, owner, program, line);
         outputs(cw, owner, program);
         HyperparameterAccessors.generate(cw, owner, kernel, hyperFields);
@@ -132,7 +135,10 @@ public final class ClassGenerator {
         mv.visitInsn(recipe.dropLast() ? ICONST_1 : ICONST_0);
         mv.visitLdcInsn(recipe.seed());
         mv.visitLdcInsn(program.parameterCount());
-        mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJI)V", false);
+        mv.visitLdcInsn(recipe.around().clipNorm());
+        mv.visitLdcInsn(recipe.around().accumulate());
+        schedules(mv, recipe);
+        mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE + ";)V", false);
         // new ParameterSpec[] {...}
         mv.visitLdcInsn(program.parameters().size());
         mv.visitTypeInsn(ANEWARRAY, SPEC);
@@ -177,11 +183,20 @@ public final class ClassGenerator {
             mv.visitLdcInsn(i);
             mv.visitLdcInsn(program.parameterCount());
             mv.visitIntInsn(NEWARRAY, T_FLOAT);
-            mv.visitInsn(DUP);
-            // Every element starts at the declared value (a constant or a hyperparameter, e.g. `state eps = lr`).
-            initials.scalar(kernel.states().get(i).initial());
-            mv.visitInsn(D2F);
-            mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FF)V", false);
+            if (kernel.states().get(i).initial() instanceof ElementExpr.Theta) {
+                // θ̂ starts at the initial weights.
+                mv.visitInsn(POP);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, BASE, "params", "[F");
+                mv.visitMethodInsn(INVOKEVIRTUAL, "[F", "clone", "()Ljava/lang/Object;", false);
+                mv.visitTypeInsn(CHECKCAST, "[F");
+            } else {
+                // Every element starts at the declared value (a constant or a hyperparameter, e.g. `state eps = lr`).
+                mv.visitInsn(DUP);
+                initials.scalar(kernel.states().get(i).initial());
+                mv.visitInsn(D2F);
+                mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FF)V", false);
+            }
             mv.visitInsn(AASTORE);
         }
         mv.visitFieldInsn(PUTFIELD, owner, "states", "[[F");
@@ -232,15 +247,10 @@ public final class ClassGenerator {
         mv.visitEnd();
     }
 
-    private void trainStep(ClassWriter cw, String owner, TensorProgram program, UpdateKernel kernel, int line, int updateLine) {
-        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "trainStep", "(IJ)D", null, null);
+    /** {@code computeGradients(int rows)}: forward, loss, backward; returns the batch's mean loss. */
+    private void computeGradients(ClassWriter cw, String owner, TensorProgram program, int line) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "computeGradients", "(I)D", null, null);
         mv.visitCode();
-        lineNumber(mv, updateLine);
-        if (kernel.lookahead() != null) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitVarInsn(LLOAD, 2);
-            mv.visitMethodInsn(INVOKEVIRTUAL, owner, "lookahead", "(J)V", false);
-        }
         TensorOpGenerator ops = new TensorOpGenerator(mv, owner, program);
         for (TensorOp op : program.forward()) ops.emit(op);
         lineNumber(mv, line);
@@ -255,16 +265,47 @@ public final class ClassGenerator {
             case MSE -> "meanSquaredError";
         };
         mv.visitMethodInsn(INVOKESTATIC, LOSSES, loss, "([F[III[F)D", false);
-        mv.visitVarInsn(DSTORE, 4);
+        mv.visitVarInsn(DSTORE, 2);
         for (TensorOp op : program.backward()) ops.emit(op);
-        lineNumber(mv, updateLine);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitVarInsn(LLOAD, 2);
-        mv.visitMethodInsn(INVOKEVIRTUAL, owner, "update", "(J)V", false);
-        mv.visitVarInsn(DLOAD, 4);
+        mv.visitVarInsn(DLOAD, 2);
         mv.visitInsn(DRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** {@code averagedParameters()}: the state array that holds θ̂. */
+    private void averagedParameters(ClassWriter cw, String owner, int state) {
+        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "averagedParameters", "()[F", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, owner, "states", "[[F");
+        mv.visitLdcInsn(state);
+        mv.visitInsn(AALOAD);
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code new Schedule[] {...}} from the recipe's schedules. */
+    private static void schedules(MethodVisitor mv, CheckedRecipe recipe) {
+        var specs = recipe.around().schedules();
+        mv.visitLdcInsn(specs.size());
+        mv.visitTypeInsn(ANEWARRAY, SCHEDULE);
+        for (int i = 0; i < specs.size(); i++) {
+            var s = specs.get(i);
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(i);
+            mv.visitTypeInsn(NEW, SCHEDULE);
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(s.hyperparameter());
+            mv.visitLdcInsn(s.kind());
+            mv.visitLdcInsn(s.span());
+            mv.visitInsn(s.inEpochs() ? ICONST_1 : ICONST_0);
+            mv.visitLdcInsn(s.target());
+            mv.visitLdcInsn(s.factor());
+            mv.visitMethodInsn(INVOKESPECIAL, SCHEDULE, "<init>", "(Ljava/lang/String;Ljava/lang/String;DZDD)V", false);
+            mv.visitInsn(AASTORE);
+        }
     }
 
     private void infer(ClassWriter cw, String owner, TensorProgram program, int line) {

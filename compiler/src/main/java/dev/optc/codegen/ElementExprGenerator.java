@@ -39,6 +39,7 @@ final class ElementExprGenerator {
             case ElementExpr.Local l -> mv.visitVarInsn(FLOAD, slots.local().applyAsInt(l.index()));
             case ElementExpr.Hyper h -> throw new IllegalStateException("hyperparameter left in the element loop");
             case ElementExpr.Step s -> throw new IllegalStateException("t left in the element loop");
+            case ElementExpr.GradientScale s -> throw new IllegalStateException("gradient scale left in the element loop");
             case ElementExpr.Unary u -> {
                 element(u.operand());
                 switch (u.fn()) {
@@ -103,6 +104,10 @@ final class ElementExprGenerator {
             case ElementExpr.Step s -> {
                 mv.visitVarInsn(LLOAD, slots.step());
                 mv.visitInsn(L2D);
+            }
+            case ElementExpr.GradientScale s -> {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, ClassGenerator.BASE, "gradientScale", "D");
             }
             case ElementExpr.Unary u -> {
                 scalar(u.operand());

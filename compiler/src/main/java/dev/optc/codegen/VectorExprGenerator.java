@@ -46,6 +46,7 @@ final class VectorExprGenerator {
             case ElementExpr.Local l -> mv.visitVarInsn(ALOAD, slots.local().applyAsInt(l.index()));
             case ElementExpr.Hyper h -> throw new IllegalStateException("hyperparameter left in the element loop");
             case ElementExpr.Step s -> throw new IllegalStateException("t left in the element loop");
+            case ElementExpr.GradientScale s -> throw new IllegalStateException("gradient scale left in the element loop");
             case ElementExpr.Unary u -> {
                 switch (u.fn()) {
                     case NOT -> fromMask(e);

@@ -13,16 +13,28 @@ public final class UpdateInterpreter {
     private final double[] hyper;
     /** Per-element state, [state][element]. */
     private final double[][] state;
+    private double gradientScale = 1;
 
     public UpdateInterpreter(UpdateKernel kernel, int size) {
         this.kernel = kernel;
         this.hyper = kernel.hyperparameters().stream().mapToDouble(UpdateKernel.Hyperparameter::value).toArray();
         this.state = new double[kernel.states().size()][size];
         for (int s = 0; s < state.length; s++) {
+            if (kernel.states().get(s).initial() instanceof ElementExpr.Theta) continue; // set by initialize(θ)
             double initial = eval(kernel.states().get(s).initial(), 0, 0, 0, null, new double[0], 0);
             java.util.Arrays.fill(state[s], initial);
         }
     }
+
+    /** Sets the states that start equal to θ (the averaged weights θ̂). */
+    public void initialize(double[] theta) {
+        for (int s = 0; s < state.length; s++) {
+            if (kernel.states().get(s).initial() instanceof ElementExpr.Theta) System.arraycopy(theta, 0, state[s], 0, theta.length);
+        }
+    }
+
+    /** The factor of gradient clipping by norm for the next step. */
+    public void setGradientScale(double scale) { gradientScale = scale; }
 
     public void setHyperparameter(int index, double value) { hyper[index] = value; }
 
@@ -69,6 +81,7 @@ public final class UpdateInterpreter {
             case ElementExpr.Const c -> c.value();
             case ElementExpr.Hyper h -> hyper[h.index()];
             case ElementExpr.Step s -> t;
+            case ElementExpr.GradientScale s -> gradientScale;
             case ElementExpr.Scalar s -> scalars[s.index()];
             case ElementExpr.Theta x -> theta;
             case ElementExpr.Grad x -> g;

@@ -18,6 +18,10 @@ public sealed interface ElementExpr {
     record Step() implements ElementExpr {
     }
 
+    /** The factor gradient clipping by norm puts on every gradient element this step (1 when not clipping). */
+    record GradientScale() implements ElementExpr {
+    }
+
     /** A per-step scalar, by index in {@link UpdateKernel#scalars()}. */
     record Scalar(int index) implements ElementExpr {
     }
@@ -58,6 +62,7 @@ public sealed interface ElementExpr {
             case Const c -> true;
             case Hyper h -> true;
             case Step s -> true;
+            case GradientScale s -> true;
             case Scalar s -> true;
             case Theta t -> false;
             case Grad g -> false;

@@ -63,7 +63,7 @@ public final class OptimizerLowering {
                 }
             }
         }
-        return new UpdateKernel(decl.name().text(), hypers, states, List.of(), lookahead, body, scope.locals.size());
+        return new UpdateKernel(decl.name().text(), hypers, states, List.of(), lookahead, body, scope.locals.size(), -1);
     }
 
     private static final class Scope {

@@ -13,11 +13,18 @@ import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenStream;
 import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * The one place where ANTLR's console listener is replaced: a syntax error becomes a {@code Diagnostic} with a message
  * in the language's own words ("expected `=` after setting name") instead of ANTLR's token names.
+ *
+ * <p>Statements sit one per line, so when a statement is cut short the parser only notices at the first token of the
+ * next line. Such an error is reported where the line ends ("expected `)`, found end of line"), not at the next
+ * statement, which is usually fine.
  */
 final class SyntaxErrorListener extends BaseErrorListener {
     private final SourceFile file;
@@ -32,35 +39,49 @@ final class SyntaxErrorListener extends BaseErrorListener {
     @Override
     public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
                             String msg, RecognitionException e) {
-        // One syntax error per line: the ones after it on the same line are nearly always its echoes.
-        if (line == lastErrorLine) return;
-        lastErrorLine = line;
         Token token = (Token) offendingSymbol;
-        SourceSpan span = spanOf(token);
         switch (token.getType()) {
             case OptLexer.UNKNOWN_CHAR -> {
-                diagnostics.error(span, "E001", "unexpected character `" + token.getText() + "`",
+                report(spanOf(token), "E001", "unexpected character `" + printable(token.getText()) + "`",
                         hintForCharacter(token.getText()));
                 return;
             }
             case OptLexer.UNTERMINATED_STRING -> {
-                diagnostics.error(span, "E002", "unterminated string", "close the string with `\"` on the same line");
+                report(spanOf(token), "E002", "unterminated string", "close the string with `\"` on the same line");
                 return;
             }
             default -> {
             }
         }
         Parser parser = (Parser) recognizer;
-        IntervalSet expected = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
+        TokenStream tokens = parser.getInputStream();
         ParserRuleContext context = parser.getContext();
-        String found = describe(token);
-        String hint = hint(context, expected, token);
-        String message;
+        IntervalSet expected = expectedTokens(parser, e);
+        Token previous = StatementRecovery.previous(tokens, token);
+        boolean atEof = token.getType() == Token.EOF;
+        boolean endOfLine = !atEof && previous != null && previous.getLine() < token.getLine()
+                && StatementRecovery.midStatement(context);
+        SourceSpan span = atEof || endOfLine ? after(previous) : spanOf(token);
+        String found = endOfLine ? "end of line" : describe(token);
+        ParserRuleContext unclosed = unclosedDeclaration(context);
+        boolean nextDeclaration = !atEof && unclosed != null && tokens.LT(1) == token
+                && StatementRecovery.startsDeclaration(tokens);
+
         List<String> names = expectedNames(expected);
-        if (expected.contains(OptLexer.ASSIGN) && context instanceof OptParser.SettingContext) {
+        String message;
+        String hint = hint(context, expected, token, endOfLine);
+        if (atEof && unclosed != null) {
+            message = "unexpected end of file: the `{` on line " + lbrace(unclosed).getLine() + " is never closed";
+            hint = "add `}` at the end of " + describeDeclaration(unclosed);
+        } else if (nextDeclaration) {
+            span = spanOf(token);
+            message = "expected `}` to close " + describeDeclaration(unclosed) + " before the next declaration";
+            hint = "the `{` on line " + lbrace(unclosed).getLine() + " is never closed";
+        } else if (token.getType() == OptLexer.IMPORT && context instanceof OptParser.ProgramContext) {
+            message = "`import` after a declaration";
+            hint = "imports come first in a file: move it above the declarations";
+        } else if (expected.contains(OptLexer.ASSIGN) && context instanceof OptParser.SettingContext) {
             message = "expected `=` after setting name, found " + found;
-        } else if (token.getType() == Token.EOF && expected.contains(OptLexer.RBRACE)) {
-            message = "unexpected end of file: a `{` is never closed";
         } else if (expected.contains(OptLexer.NUMBER) && expected.contains(OptLexer.LPAREN) && expected.contains(OptLexer.IDENT)) {
             message = "expected an expression, found " + found;
         } else if (names.isEmpty() || names.size() > 4) {
@@ -68,18 +89,79 @@ final class SyntaxErrorListener extends BaseErrorListener {
         } else {
             message = "expected " + String.join(" or ", names) + ", found " + found;
         }
-        diagnostics.error(span, "E003", message, hint);
+        report(span, "E003", message, hint);
+    }
+
+    /** One syntax error per line: the ones after it on the same line are nearly always its echoes. */
+    private void report(SourceSpan span, String code, String message, String hint) {
+        int line = span.line();
+        if (line == lastErrorLine) return;
+        lastErrorLine = line;
+        diagnostics.error(span, code, message, hint);
+    }
+
+    private static IntervalSet expectedTokens(Parser parser, RecognitionException e) {
+        try {
+            if (e != null && e.getExpectedTokens() != null) return e.getExpectedTokens();
+        } catch (RuntimeException stateUnknown) {
+            // An exception raised outside a rule's own state has no expected set; ask the parser instead.
+        }
+        return parser.getExpectedTokens();
     }
 
     private SourceSpan spanOf(Token token) {
-        if (token.getType() == Token.EOF) {
-            int end = file.text().length();
-            // Point at the last character of the file, so the caret sits on a visible line.
-            int at = Math.max(0, end - 1);
-            while (at > 0 && Character.isWhitespace(file.text().charAt(at))) at--;
-            return new SourceSpan(file, at, at + 1);
+        int start = offset(token.getStartIndex());
+        return new SourceSpan(file, start, Math.max(start, offset(token.getStopIndex() + 1)));
+    }
+
+    /** Just after {@code token}: where a missing `)` or `}` would go. At the start of the file when there is none. */
+    private SourceSpan after(Token token) {
+        int at = token == null ? 0 : offset(token.getStopIndex() + 1);
+        return new SourceSpan(file, at, at);
+    }
+
+    /** ANTLR counts code points, a {@code SourceSpan} counts UTF-16 chars: they differ after an emoji. */
+    private int offset(int codePoint) {
+        String text = file.text();
+        if (codePoint <= 0) return 0;
+        int inChars = text.length();
+        if (text.codePointCount(0, inChars) == inChars) return Math.min(codePoint, inChars);
+        try {
+            return text.offsetByCodePoints(0, codePoint);
+        } catch (IndexOutOfBoundsException pastTheEnd) {
+            return inChars;
         }
-        return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
+    }
+
+    /** The innermost declaration whose `{` is open at the point of the error, or null. */
+    private static ParserRuleContext unclosedDeclaration(ParserRuleContext context) {
+        for (ParserRuleContext c = context; c != null; c = c.getParent()) {
+            if (lbrace(c) != null && c.getToken(OptLexer.RBRACE, 0) == null) return c;
+        }
+        return null;
+    }
+
+    private static Token lbrace(ParserRuleContext c) {
+        TerminalNode node = switch (c) {
+            case OptParser.RecipeDeclContext r -> r.LBRACE();
+            case OptParser.OptimizerDeclContext o -> o.LBRACE();
+            case OptParser.ModelDeclContext m -> m.LBRACE();
+            case OptParser.ObjectiveDeclContext o -> o.LBRACE();
+            default -> null;
+        };
+        return node == null ? null : node.getSymbol();
+    }
+
+    private static String describeDeclaration(ParserRuleContext c) {
+        String kind = switch (c) {
+            case OptParser.RecipeDeclContext r -> "recipe";
+            case OptParser.OptimizerDeclContext o -> "optimizer";
+            case OptParser.ModelDeclContext m -> "model";
+            default -> "objective";
+        };
+        ParseTree name = c.getChildCount() > 1 ? c.getChild(1) : null;
+        return name instanceof TerminalNode t && t.getSymbol().getType() == OptLexer.IDENT
+                ? kind + " `" + t.getText() + "`" : "the " + kind;
     }
 
     private static String where(ParserRuleContext context) {
@@ -93,7 +175,12 @@ final class SyntaxErrorListener extends BaseErrorListener {
         return "here";
     }
 
-    private static String hint(ParserRuleContext context, IntervalSet expected, Token token) {
+    private static String hint(ParserRuleContext context, IntervalSet expected, Token token, boolean endOfLine) {
+        if (expected.contains(OptLexer.IDENT) && isKeyword(token) && !endOfLine) {
+            return "`" + token.getText() + "` is a keyword and cannot be used as a name";
+        }
+        if (endOfLine && expected.contains(OptLexer.RPAREN)) return "is a `)` missing at the end of this line?";
+        if (endOfLine && expected.contains(OptLexer.RBRACK)) return "is a `]` missing at the end of this line?";
         if (context instanceof OptParser.ProgramContext) {
             return "a file holds `import`, `optimizer`, `model`, `objective` and `recipe` declarations";
         }
@@ -113,10 +200,12 @@ final class SyntaxErrorListener extends BaseErrorListener {
         if (expected.contains(OptLexer.RPAREN) && !expected.contains(OptLexer.IDENT)) {
             return "arguments are separated by `,`; is a `)` missing?";
         }
-        if (token.getType() == Token.EOF && expected.contains(OptLexer.RBRACE)) {
-            return "add the closing `}`";
-        }
         return null;
+    }
+
+    private static boolean isKeyword(Token token) {
+        String literal = OptLexer.VOCABULARY.getLiteralName(token.getType());
+        return literal != null && Character.isLetter(literal.charAt(1));
     }
 
     private static String hintForCharacter(String c) {
@@ -129,13 +218,23 @@ final class SyntaxErrorListener extends BaseErrorListener {
         };
     }
 
+    /** A character as it can be shown between backticks: control characters by their code. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) out.append(String.format("U+%04X", c));
+            else out.appendCodePoint(c);
+        });
+        return out.toString();
+    }
+
     private static String describe(Token token) {
         return switch (token.getType()) {
             case Token.EOF -> "end of file";
             case OptLexer.IDENT -> "name `" + token.getText() + "`";
             case OptLexer.NUMBER -> "number `" + token.getText() + "`";
-            case OptLexer.STRING -> "string " + token.getText();
-            default -> "`" + token.getText() + "`";
+            case OptLexer.STRING -> "string " + printable(token.getText());
+            default -> "`" + printable(token.getText()) + "`";
         };
     }
 

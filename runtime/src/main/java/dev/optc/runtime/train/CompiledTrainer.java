@@ -14,6 +14,7 @@ import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.init.Initializers;
 import dev.optc.runtime.kernels.Activations;
 import dev.optc.runtime.kernels.Losses;
+import dev.optc.runtime.kernels.Reductions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ public abstract class CompiledTrainer implements Trainer {
     private final SplittableRandom shuffleRandom;
     private int capacity;
     private long step;
+    /** The factor the fused update multiplies every gradient by: below 1 when the gradient norm is clipped. */
+    protected double gradientScale = 1.0;
+    /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
+    private float[] swappedOut;
 
     protected CompiledTrainer(TrainingSettings settings, ParameterSpec[] specs, TrainOptions options) {
         this.settings = settings;
@@ -71,8 +76,8 @@ public abstract class CompiledTrainer implements Trainer {
     /** Makes room for batches of up to {@code rows} examples in every activation buffer. */
     protected abstract void allocate(int rows);
 
-    /** One optimization step on the current batch (lookahead, forward, loss, backward, update); returns the loss. */
-    protected abstract double trainStep(int rows, long t);
+    /** Forward, loss and backward on the current batch: fills {@link #grads} and returns the batch's mean loss. */
+    protected abstract double computeGradients(int rows);
 
     /** The forward pass in evaluation mode; the outputs are then in {@link #outputs()}. */
     protected abstract void infer(int rows);
@@ -111,23 +116,50 @@ public abstract class CompiledTrainer implements Trainer {
         ensureCapacity(batch);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
+        int batchesPerEpoch = settings.dropLast() ? n / batch : (n + batch - 1) / batch;
+        int accumulate = Math.max(1, settings.accumulate());
+        long stepsPerEpoch = Math.max(1, (batchesPerEpoch + accumulate - 1) / accumulate);
+        Schedule[] schedules = settings.schedules();
+        double[] initial = new double[schedules.length];
+        for (int s = 0; s < schedules.length; s++) initial[s] = hyperparameter(schedules[s].hyperparameter());
+        float[] accumulated = accumulate > 1 ? new float[grads.length] : null;
         List<EpochReport> reports = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             if (settings.shuffle()) Dataset.shuffle(order, shuffleRandom);
             double lossSum = 0;
             int seen = 0;
-            for (int from = 0; from < n; from += batch) {
+            int pending = 0;
+            for (int b = 0; b < batchesPerEpoch; b++) {
+                int from = b * batch;
                 int rows = Math.min(batch, n - from);
-                if (rows < batch && settings.dropLast()) break;
+                if (pending == 0) {
+                    // A new step begins: its hyperparameters, then (for rules that have one) the lookahead.
+                    for (int s = 0; s < schedules.length; s++) {
+                        setHyperparameter(schedules[s].hyperparameter(),
+                                schedules[s].value(initial[s], step, schedules[s].spanInSteps(stepsPerEpoch)));
+                    }
+                    lookahead(step + 1);
+                }
                 gather(train, order, from, rows);
-                double loss = trainStep(rows, ++step);
+                double loss = computeGradients(rows);
                 if (!Double.isFinite(loss)) {
-                    throw new TrainingDiverged("the loss became " + loss + " at epoch " + epoch + ", step " + step
+                    throw new TrainingDiverged("the loss became " + loss + " at epoch " + epoch + ", step " + (step + 1)
                             + "; lower the learning rate or clip the gradients");
                 }
                 lossSum += loss * rows;
                 seen += rows;
+                if (accumulated != null) {
+                    for (int i = 0; i < grads.length; i++) accumulated[i] += grads[i];
+                    if (++pending < accumulate && b + 1 < batchesPerEpoch) continue;
+                    float inverse = 1f / pending;
+                    for (int i = 0; i < grads.length; i++) {
+                        grads[i] = accumulated[i] * inverse;
+                        accumulated[i] = 0f;
+                    }
+                    pending = 0;
+                }
+                takeStep();
             }
             Evaluation v = validation == null ? null : evaluate(validation);
             EpochReport report = new EpochReport(epoch, epochs, seen == 0 ? Double.NaN : lossSum / seen,
@@ -139,9 +171,45 @@ public abstract class CompiledTrainer implements Trainer {
         return new TrainResult(List.copyOf(reports));
     }
 
+    /** One update from the gradient in {@link #grads}: clipping's scale, then the fused rule. */
+    private void takeStep() {
+        step++;
+        if (settings.clipNorm() > 0) {
+            // Gradient clipping by the global norm: if ‖g‖ > c, g ← g c/‖g‖ (applied inside the fused update).
+            double norm = Math.sqrt(Reductions.sumOfSquares(grads));
+            gradientScale = norm > settings.clipNorm() ? settings.clipNorm() / norm : 1.0;
+        }
+        update(step);
+    }
+
     @Override
     public Evaluation evaluate(Dataset data) {
         checkShape(data);
+        useAveragedWeights(true);
+        try {
+            return evaluateCurrent(data);
+        } finally {
+            useAveragedWeights(false);
+        }
+    }
+
+    /**
+     * Swaps the averaged weights into {@link #params} for evaluation (on) and back (off); nothing happens for
+     * recipes that do not average.
+     */
+    private void useAveragedWeights(boolean on) {
+        float[] averaged = averagedParameters();
+        if (averaged == null || step == 0) return;
+        if (on) {
+            swappedOut = params.clone();
+            System.arraycopy(averaged, 0, params, 0, params.length);
+        } else if (swappedOut != null) {
+            System.arraycopy(swappedOut, 0, params, 0, params.length);
+            swappedOut = null;
+        }
+    }
+
+    private Evaluation evaluateCurrent(Dataset data) {
         int chunk = chunk(data.rows());
         ensureCapacity(chunk);
         double lossSum = 0;
@@ -169,6 +237,16 @@ public abstract class CompiledTrainer implements Trainer {
         if (features.length != rows * inWidth) {
             throw new IllegalArgumentException(features.length + " features for " + rows + " rows of width " + inWidth);
         }
+        useAveragedWeights(true);
+        try {
+            return predictCurrent(features, rows);
+        } finally {
+            useAveragedWeights(false);
+        }
+    }
+
+    private float[] predictCurrent(float[] features, int rows) {
+        int inWidth = settings.inputWidth();
         int chunk = chunk(rows);
         ensureCapacity(chunk);
         int width = settings.outputWidth();
@@ -252,6 +330,14 @@ public abstract class CompiledTrainer implements Trainer {
     /** Steps taken so far. */
     public long step() { return step; }
 
+    /**
+     * The averaged weights θ̂ that an `average` setting maintains inside the fused update, at the offsets of the
+     * parameters; null when the recipe does not average. Evaluation, prediction and checkpoints use them.
+     */
+    protected float[] averagedParameters() {
+        return null;
+    }
+
     @Override
     public float[] parameter(String name) {
         ParameterSpec p = spec(name);
@@ -273,10 +359,15 @@ public abstract class CompiledTrainer implements Trainer {
                 + specs.stream().map(ParameterSpec::name).toList());
     }
 
+    /** The weights, averaged ones when the recipe averages. */
     @Override
     public void save(Path file) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (ParameterSpec p : specs) tensors.put(p.name(), new Tensor(p.shape(), parameter(p.name())));
+        float[] averaged = step > 0 ? averagedParameters() : null;
+        float[] source = averaged != null ? averaged : params;
+        for (ParameterSpec p : specs) {
+            tensors.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(source, p.offset(), p.offset() + p.size())));
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
         metadata.put("optc.recipe", settings.recipe());

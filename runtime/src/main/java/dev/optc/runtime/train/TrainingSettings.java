@@ -3,9 +3,13 @@ package dev.optc.runtime.train;
 /**
  * The recipe's settings a generated trainer was compiled with.
  *
- * @param loss  {@code softmax_cross_entropy} or {@code mse}
- * @param batch examples per step; 0 means the whole training set (full batch)
+ * @param loss       {@code softmax_cross_entropy} or {@code mse}
+ * @param batch      examples per step; 0 means the whole training set (full batch)
+ * @param clipNorm   the largest global gradient norm before the gradient is scaled down; 0 for no clipping
+ * @param accumulate how many batches' gradients are averaged into one step
+ * @param schedules  the hyperparameters that change over training, and how
  */
 public record TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
-                               boolean shuffle, boolean dropLast, long seed, int parameterCount) {
+                               boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
+                               int accumulate, Schedule[] schedules) {
 }
