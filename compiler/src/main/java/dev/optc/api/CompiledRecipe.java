@@ -1,7 +1,8 @@
 package dev.optc.api;
 
 import dev.optc.check.CheckedRecipe;
-import dev.optc.codegen.ClassGenerator;
+import dev.optc.codegen.GeneratedClass;
+import dev.optc.codegen.TrainerClassGenerator;
 import dev.optc.codegen.GeneratedClassLoader;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
@@ -21,12 +22,12 @@ public final class CompiledRecipe {
     private final CheckedRecipe recipe;
     private final TensorProgram program;
     private final UpdateKernel kernel;
-    private final List<ClassGenerator.GeneratedClass> generated;
+    private final List<GeneratedClass> generated;
     private Constructor<? extends Trainer> constructor;
     private GeneratedClassLoader loader;
 
     /** {@code generated.get(0)} is the trainer; the others are classes it uses (its kernels). */
-    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel, List<ClassGenerator.GeneratedClass> generated) {
+    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel, List<GeneratedClass> generated) {
         this.recipe = recipe;
         this.program = program;
         this.kernel = kernel;
@@ -42,7 +43,7 @@ public final class CompiledRecipe {
     public UpdateKernel updateKernel() { return kernel; }
 
     /** Every generated class's name and bytes, as a jar would hold them; the trainer first. */
-    public List<ClassGenerator.GeneratedClass> generatedClasses() { return generated; }
+    public List<GeneratedClass> generatedClasses() { return generated; }
 
     /** A fresh instance of one of the two generated update kernels, whatever backend the JVM selected. */
     public FusedUpdate newUpdateKernel(Backend backend) {
@@ -71,7 +72,7 @@ public final class CompiledRecipe {
         if (constructor == null) {
             loader = new GeneratedClassLoader(Trainer.class.getClassLoader());
             Class<?> type = null;
-            for (ClassGenerator.GeneratedClass c : generated) {
+            for (GeneratedClass c : generated) {
                 Class<?> defined = loader.define(c);
                 if (type == null) type = defined;
             }

@@ -1,7 +1,8 @@
 package dev.optc.api;
 
 import dev.optc.check.CheckedRecipe;
-import dev.optc.codegen.ClassGenerator;
+import dev.optc.codegen.GeneratedClass;
+import dev.optc.codegen.TrainerClassGenerator;
 import dev.optc.diagnostics.Diagnostic;
 import dev.optc.diagnostics.Diagnostics;
 import dev.optc.diagnostics.SourceFile;
@@ -50,7 +51,7 @@ public final class Optc {
                 UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
                 kernel = new Fusion().apply(kernel, recipe.around());
                 kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
-                List<ClassGenerator.GeneratedClass> generated = new ClassGenerator().generate(recipe, program, kernel);
+                List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernel);
                 recipes.add(new CompiledRecipe(recipe, program, kernel, generated));
             }
         }

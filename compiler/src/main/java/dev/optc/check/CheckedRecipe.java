@@ -8,6 +8,8 @@ import java.util.Map;
 public record CheckedRecipe(
         Decl.RecipeDecl decl,
         ModelGraph model,
+        ObjectiveChoice objective,
+        int steps,
         DataSpec data,
         Loss loss,
         OptimizerChoice optimizer,
@@ -20,6 +22,13 @@ public record CheckedRecipe(
         Around around) {
 
     public String name() { return decl.name().text(); }
+
+    /** True when the recipe minimizes an objective rather than training a model on data. */
+    public boolean minimizesObjective() { return objective != null; }
+
+    /** An objective and the values of its hyperparameters (the recipe's, else the declaration's defaults). */
+    public record ObjectiveChoice(ObjectiveGraph graph, Map<String, Double> hyperparameters, SourceSpan span) {
+    }
 
     /** Where the examples come from. {@code validation} is a row count when ≥ 1, else a fraction of the rows. */
     public record DataSpec(String format, String path, String label, double scale, double validation, SourceSpan span) {

@@ -15,6 +15,7 @@ public final class Checker {
         ModelChecker modelChecker = new ModelChecker(diagnostics, RecipeSchema.INITIALIZERS);
         ObjectiveChecker objectives = new ObjectiveChecker(diagnostics);
         Map<String, ModelGraph> models = new HashMap<>();
+        Map<String, ObjectiveGraph> objectiveGraphs = new HashMap<>();
         for (var program : declarations.programs()) {
             for (Decl d : program.declarations()) {
                 switch (d) {
@@ -23,13 +24,16 @@ public final class Checker {
                         ModelGraph graph = modelChecker.check(m);
                         if (graph != null) models.put(m.name().text(), graph);
                     }
-                    case Decl.ObjectiveDecl o -> objectives.check(o);
+                    case Decl.ObjectiveDecl o -> {
+                        ObjectiveGraph graph = objectives.check(o);
+                        if (graph != null) objectiveGraphs.put(o.name().text(), graph);
+                    }
                     case Decl.RecipeDecl r -> {
                     }
                 }
             }
         }
-        RecipeChecker recipeChecker = new RecipeChecker(diagnostics, declarations, models);
+        RecipeChecker recipeChecker = new RecipeChecker(diagnostics, declarations, models, objectiveGraphs);
         List<CheckedRecipe> recipes = new ArrayList<>();
         for (Decl d : declarations.main().declarations()) {
             if (d instanceof Decl.RecipeDecl r) {

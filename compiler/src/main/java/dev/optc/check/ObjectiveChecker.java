@@ -3,28 +3,35 @@ package dev.optc.check;
 import dev.optc.ast.BodyStatement;
 import dev.optc.ast.Decl;
 import dev.optc.ast.Expr;
+import dev.optc.check.ObjectiveGraph.Node;
 import dev.optc.diagnostics.Diagnostics;
+import dev.optc.diagnostics.SourceSpan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Shapes through an objective: parameters are scalars, vectors or matrices (`x: 2 = [3, -2]`, `W: [16, 64]`, a
+ * Shapes through an objective: parameters are scalars, vectors or matrices (`x: 2 = [3, -2]`, `W: [16, 64]`; a
  * dimension may be a name such as `n`), hyperparameters are scalars (`alpha = 0.01`), `X: data` takes its shape from
- * the data. The result must be a scalar.
+ * the data. The result must be a scalar. When every shape is known, the objective becomes an {@link ObjectiveGraph}.
  */
 public final class ObjectiveChecker {
-    static final Set<String> ELEMENTWISE = Set.of("abs", "exp", "log", "sqrt");
     static final Set<String> FUNCTIONS = Set.of("abs", "exp", "log", "sqrt", "sum", "mean", "transpose");
 
-    /** A shape: dimensions that are integers or names; null stands for "not known before the data is read". */
+    /** A shape: dimensions that are integers or names. */
     record Shape(List<Object> dims) {
         static final Shape SCALAR = new Shape(List.of());
 
         boolean scalar() { return dims.isEmpty(); }
+
+        boolean known() { return dims.stream().allMatch(d -> d instanceof Integer); }
+
+        int[] ints() { return dims.stream().mapToInt(d -> (Integer) d).toArray(); }
 
         @Override
         public String toString() {
@@ -32,38 +39,63 @@ public final class ObjectiveChecker {
         }
     }
 
+    /** A checked value: its shape, and its graph node when every shape below it is known. */
+    private record Value(Shape shape, Node node) {
+    }
+
     private final Diagnostics diagnostics;
+    private final Set<String> failed = new HashSet<>();
 
     public ObjectiveChecker(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
     }
 
-    public void check(Decl.ObjectiveDecl decl) {
-        Map<String, Shape> scope = new HashMap<>();
-        Map<String, Boolean> unknownShape = new HashMap<>();
+    /** The graph, or null when the objective has errors or depends on data. */
+    public ObjectiveGraph check(Decl.ObjectiveDecl decl) {
+        int errorsBefore = diagnostics.errorCount();
+        failed.clear();
+        Map<String, Value> scope = new HashMap<>();
+        List<ObjectiveGraph.Parameter> parameters = new ArrayList<>();
+        List<String> hyperparameters = new ArrayList<>();
         for (Decl.Param p : decl.params()) {
             String name = p.name().text();
-            if (scope.containsKey(name) || unknownShape.containsKey(name)) {
+            if (scope.containsKey(name) || failed.contains(name)) {
                 diagnostics.error(p.name().span(), "E035", "`" + name + "` is declared twice");
                 continue;
             }
             if (p.type() == null) {
-                if (p.value() == null || Constants.evaluate(p.value()) == null) {
+                Double v = p.value() == null ? null : Constants.evaluate(p.value());
+                if (v == null) {
                     diagnostics.error(p.span(), "E036", "`" + name + "` needs a shape or a numeric value",
                             "a parameter is `x: 2 = [3, -2]`, a hyperparameter `alpha = 0.01`, data `X: data`");
+                    failed.add(name);
                     continue;
                 }
-                scope.put(name, Shape.SCALAR);
+                hyperparameters.add(name);
+                scope.put(name, new Value(Shape.SCALAR, new ObjectiveGraph.Hyperparameter(name, v, p.span())));
             } else if (p.type() instanceof Expr.Name n && n.name().equals("data")) {
-                unknownShape.put(name, true);
+                scope.put(name, new Value(new Shape(List.of(name + ".rows", name + ".columns")), null));
             } else {
                 Shape shape = declaredShape(p.type());
-                if (shape == null) continue;
-                if (p.value() != null) checkInitial(p.value(), shape);
-                scope.put(name, shape);
+                if (shape == null) {
+                    failed.add(name);
+                    continue;
+                }
+                double[] initial = p.value() == null ? new double[] {0} : initial(p.value(), shape);
+                if (initial == null) {
+                    failed.add(name);
+                    continue;
+                }
+                Node node = null;
+                if (shape.known()) {
+                    ObjectiveGraph.Parameter parameter = new ObjectiveGraph.Parameter(name, shape.ints(), initial, p.span());
+                    parameters.add(parameter);
+                    node = parameter;
+                }
+                scope.put(name, new Value(shape, node));
             }
         }
-        Shape result = null;
+        Value result = null;
         for (BodyStatement s : decl.body()) {
             if (result != null) {
                 diagnostics.error(s.span(), "E056", "statement after `return`");
@@ -71,29 +103,38 @@ public final class ObjectiveChecker {
             }
             switch (s) {
                 case BodyStatement.Bind b -> {
-                    Shape shape = shape(b.value(), scope, unknownShape);
-                    if (shape != null) scope.put(b.name().text(), shape);
-                    else unknownShape.put(b.name().text(), true);
+                    Value v = value(b.value(), scope);
+                    if (v != null) {
+                        scope.put(b.name().text(), v);
+                        failed.remove(b.name().text());
+                    } else {
+                        scope.remove(b.name().text());
+                        failed.add(b.name().text());
+                    }
                 }
                 case BodyStatement.Return r -> {
-                    result = shape(r.value(), scope, unknownShape);
-                    if (result != null && !result.scalar()) {
-                        diagnostics.error(r.value().span(), "E060", "an objective must return a scalar, found " + result,
+                    result = value(r.value(), scope);
+                    if (result != null && !result.shape().scalar()) {
+                        diagnostics.error(r.value().span(), "E060", "an objective must return a scalar, found " + result.shape(),
                                 "reduce it with `sum(...)` or `mean(...)`");
+                        result = null;
                     }
-                    if (result == null) result = Shape.SCALAR;
+                    if (result == null) result = new Value(Shape.SCALAR, null);
                 }
             }
         }
         if (result == null && decl.complete()) {
-            diagnostics.error(decl.name().span(), "E055", "objective `" + decl.name().text() + "` has no `return`");
+            diagnostics.error(decl.name().span(), "E055", "objective `" + decl.name().text() + "` has no `return`",
+                    "end it with `return <scalar expression>`");
         }
+        if (result == null || result.node() == null || diagnostics.errorCount() > errorsBefore) return null;
+        return new ObjectiveGraph(decl.name().text(), List.copyOf(parameters), List.copyOf(hyperparameters), result.node());
     }
 
     private Shape declaredShape(Expr type) {
         Integer n = ModelChecker.positiveInteger(type);
         if (n != null) return new Shape(List.of(n));
-        if (type instanceof Expr.ListOf list && !list.elements().isEmpty()) {
+        if (type instanceof Expr.ListOf list && !list.elements().isEmpty() && list.elements().size() <= 2) {
             List<Object> dims = new ArrayList<>();
             for (Expr e : list.elements()) {
                 Integer d = ModelChecker.positiveInteger(e);
@@ -106,93 +147,129 @@ public final class ObjectiveChecker {
             }
             return new Shape(dims);
         }
-        diagnostics.error(type.span(), "E061", "a shape is a size (`2`), a list of sizes (`[16, 64]`) or `data`");
+        diagnostics.error(type.span(), "E061", "a shape is a size (`2`), a list of one or two sizes (`[16, 64]`) or `data`");
         return null;
     }
 
-    private void checkInitial(Expr value, Shape shape) {
-        if (Constants.evaluate(value) != null) return; // a scalar fills the whole tensor
+    private double[] initial(Expr value, Shape shape) {
+        Double scalar = Constants.evaluate(value);
+        if (scalar != null) return new double[] {scalar}; // one number fills the whole tensor
         if (value instanceof Expr.ListOf list && shape.dims().size() == 1 && Objects.equals(shape.dims().get(0), list.elements().size())) {
-            for (Expr e : list.elements()) {
-                if (Constants.evaluate(e) == null) diagnostics.error(e.span(), "E061", "initial values must be numbers");
+            double[] values = new double[list.elements().size()];
+            for (int i = 0; i < values.length; i++) {
+                Double v = Constants.evaluate(list.elements().get(i));
+                if (v == null) {
+                    diagnostics.error(list.elements().get(i).span(), "E061", "initial values must be numbers");
+                    return null;
+                }
+                values[i] = v;
             }
-            return;
+            return values;
         }
         diagnostics.error(value.span(), "E061", "the initial value does not fit shape " + shape,
                 "give one number for every element, or one number for all");
+        return null;
     }
 
-    /** The shape of an expression, or null when it depends on data or had an error. */
-    private Shape shape(Expr expr, Map<String, Shape> scope, Map<String, Boolean> unknown) {
+    /** The value of an expression, or null after an error (reported once). */
+    private Value value(Expr expr, Map<String, Value> scope) {
         return switch (expr) {
-            case Expr.Number n -> Shape.SCALAR;
+            case Expr.Number n -> new Value(Shape.SCALAR, new ObjectiveGraph.Constant(n.value(), n.span()));
             case Expr.Name n -> {
-                if (scope.containsKey(n.name())) yield scope.get(n.name());
-                if (!unknown.containsKey(n.name())) {
-                    List<String> known = new ArrayList<>(scope.keySet());
-                    known.addAll(unknown.keySet());
-                    diagnostics.error(n.span(), "E020", "unknown name `" + n.name() + "`", Spelling.didYouMean(n.name(), known));
+                Value v = scope.get(n.name());
+                if (v == null && !failed.contains(n.name())) {
+                    diagnostics.error(n.span(), "E020", "unknown name `" + n.name() + "`", Spelling.didYouMean(n.name(), scope.keySet()));
                 }
-                yield null;
+                yield v;
             }
-            case Expr.Unary u -> shape(u.operand(), scope, unknown);
-            case Expr.Index i -> {
-                Shape s = shape(i.target(), scope, unknown);
-                for (Expr e : i.indices()) {
-                    if (ModelChecker.positiveInteger(e) == null && !(e instanceof Expr.Number num && num.value() == 0)) {
-                        diagnostics.error(e.span(), "E061", "an index is a non-negative integer");
-                    }
-                }
-                if (s == null) yield null;
-                if (i.indices().size() > s.dims().size()) {
-                    diagnostics.error(i.span(), "E061", "too many indices for " + s);
-                    yield null;
-                }
-                for (int k = 0; k < i.indices().size(); k++) {
-                    Double v = Constants.evaluate(i.indices().get(k));
-                    if (v != null && s.dims().get(k) instanceof Integer size && v >= size) {
-                        diagnostics.error(i.indices().get(k).span(), "E061", "index " + v.intValue() + " is out of range for size " + size);
-                    }
-                }
-                yield new Shape(s.dims().subList(i.indices().size(), s.dims().size()));
+            case Expr.Unary u when u.op() == Expr.UnaryOp.NEGATE -> {
+                Value v = value(u.operand(), scope);
+                yield v == null ? null : new Value(v.shape(), v.node() == null ? null
+                        : new ObjectiveGraph.Unary(ObjectiveGraph.UnaryOp.NEGATE, v.node(), u.span()));
             }
-            case Expr.Binary b -> binary(b, scope, unknown);
-            case Expr.Call c -> call(c, scope, unknown);
+            case Expr.Index i -> index(i, scope);
+            case Expr.Binary b -> binary(b, scope);
+            case Expr.Call c -> call(c, scope);
             default -> {
-                diagnostics.error(expr.span(), "E054", "this expression has no meaning in an objective");
+                diagnostics.error(expr.span(), "E054", "this expression has no meaning in an objective",
+                        "an objective is arithmetic on its parameters with sum, mean, abs, exp, log, sqrt, transpose, ^ and @");
                 yield null;
             }
         };
     }
 
-    private Shape binary(Expr.Binary b, Map<String, Shape> scope, Map<String, Boolean> unknown) {
-        Shape l = shape(b.left(), scope, unknown);
-        Shape r = shape(b.right(), scope, unknown);
+    private Value index(Expr.Index i, Map<String, Value> scope) {
+        Value target = value(i.target(), scope);
+        List<Integer> at = new ArrayList<>();
+        for (Expr e : i.indices()) {
+            Double v = Constants.evaluate(e);
+            if (v == null || v < 0 || v != Math.rint(v)) {
+                diagnostics.error(e.span(), "E061", "an index is a non-negative integer");
+                return null;
+            }
+            at.add(v.intValue());
+        }
+        if (target == null) return null;
+        Shape s = target.shape();
+        if (at.size() > s.dims().size()) {
+            diagnostics.error(i.span(), "E061", "too many indices for " + s);
+            return null;
+        }
+        int offset = 0;
+        for (int k = 0; k < at.size(); k++) {
+            if (s.dims().get(k) instanceof Integer size && at.get(k) >= size) {
+                diagnostics.error(i.indices().get(k).span(), "E061", "index " + at.get(k) + " is out of range for size " + size);
+                return null;
+            }
+        }
+        Shape result = new Shape(s.dims().subList(at.size(), s.dims().size()));
+        if (target.node() == null || !s.known()) return new Value(result, null);
+        int[] dims = s.ints();
+        int stride = 1;
+        for (int k = dims.length - 1; k >= 0; k--) {
+            if (k < at.size()) offset += at.get(k) * stride;
+            stride *= dims[k];
+        }
+        return new Value(result, new ObjectiveGraph.Index(target.node(), offset, result.ints(), i.span()));
+    }
+
+    private Value binary(Expr.Binary b, Map<String, Value> scope) {
+        Value l = value(b.left(), scope);
+        Value r = value(b.right(), scope);
         if (l == null || r == null) return null;
+        Shape ls = l.shape(), rs = r.shape();
         switch (b.op()) {
             case MATMUL -> {
-                if (l.dims().size() != 2 || r.dims().isEmpty() || r.dims().size() > 2) {
-                    diagnostics.error(b.span(), "E050", "`@` multiplies a matrix by a matrix or a vector, found " + l + " @ " + r);
+                if (ls.dims().size() != 2 || rs.dims().isEmpty() || rs.dims().size() > 2) {
+                    diagnostics.error(b.span(), "E050", "`@` multiplies a matrix by a matrix or a vector, found " + ls + " @ " + rs);
                     return null;
                 }
-                if (!Objects.equals(l.dims().get(1), r.dims().get(0))) {
-                    diagnostics.error(b.span(), "E050", "cannot multiply " + l + " by " + r, "the inner dimensions must agree");
+                if (!Objects.equals(ls.dims().get(1), rs.dims().get(0))) {
+                    diagnostics.error(b.span(), "E050", "cannot multiply " + ls + " by " + rs, "the inner dimensions must agree");
                     return null;
                 }
-                List<Object> dims = new ArrayList<>(List.of(l.dims().get(0)));
-                if (r.dims().size() == 2) dims.add(r.dims().get(1));
-                return new Shape(dims);
+                List<Object> dims = new ArrayList<>(List.of(ls.dims().get(0)));
+                if (rs.dims().size() == 2) dims.add(rs.dims().get(1));
+                Shape shape = new Shape(dims);
+                return new Value(shape, both(l, r) && shape.known()
+                        ? new ObjectiveGraph.MatMul(l.node(), r.node(), shape.ints(), b.span()) : null);
             }
-            case POWER -> {
-                if (!r.scalar()) diagnostics.error(b.right().span(), "E050", "the exponent of `^` must be a scalar");
-                return l;
-            }
-            case ADD, SUBTRACT, MULTIPLY, DIVIDE -> {
-                if (l.scalar()) return r;
-                if (r.scalar() || l.equals(r)) return l;
-                diagnostics.error(b.span(), "E050", "cannot combine " + l + " and " + r + " with `" + b.op().symbol + "`",
-                        "element-wise operations need equal shapes, or a scalar on one side");
-                return null;
+            case POWER, ADD, SUBTRACT, MULTIPLY, DIVIDE -> {
+                Shape shape;
+                if (b.op() == Expr.BinaryOp.POWER && !rs.scalar()) {
+                    diagnostics.error(b.right().span(), "E050", "the exponent of `^` must be a scalar");
+                    return null;
+                }
+                if (ls.scalar()) shape = rs;
+                else if (rs.scalar() || ls.equals(rs)) shape = ls;
+                else {
+                    diagnostics.error(b.span(), "E050", "cannot combine " + ls + " and " + rs + " with `" + b.op().symbol + "`",
+                            "element-wise operations need equal shapes, or a scalar on one side");
+                    return null;
+                }
+                ObjectiveGraph.BinaryOp op = ObjectiveGraph.BinaryOp.valueOf(b.op().name());
+                return new Value(shape, both(l, r) && shape.known()
+                        ? new ObjectiveGraph.Binary(op, l.node(), r.node(), shape.ints(), b.span()) : null);
             }
             default -> {
                 diagnostics.error(b.span(), "E054", "`" + b.op().symbol + "` has no meaning in an objective");
@@ -201,28 +278,43 @@ public final class ObjectiveChecker {
         }
     }
 
-    private Shape call(Expr.Call c, Map<String, Shape> scope, Map<String, Boolean> unknown) {
+    private Value call(Expr.Call c, Map<String, Value> scope) {
         String fn = c.callee().text();
         if (!FUNCTIONS.contains(fn)) {
-            diagnostics.error(c.callee().span(), "E021", "unknown function `" + fn + "`", Spelling.didYouMean(fn, FUNCTIONS));
+            String hint = Spelling.didYouMean(fn, FUNCTIONS);
+            diagnostics.error(c.callee().span(), "E021", "unknown function `" + fn + "`",
+                    hint != null ? hint : "the functions of objectives are " + String.join(", ", FUNCTIONS.stream().sorted().toList()));
             return null;
         }
         if (c.arguments().size() != 1 || c.arguments().get(0).name() != null) {
             diagnostics.error(c.span(), "E022", "`" + fn + "` takes one argument");
             return null;
         }
-        Shape s = shape(c.arguments().get(0).value(), scope, unknown);
-        if (s == null) return fn.equals("sum") || fn.equals("mean") ? Shape.SCALAR : null;
+        Value v = value(c.arguments().get(0).value(), scope);
+        if (v == null) return null;
+        Shape s = v.shape();
+        Node n = v.node();
+        SourceSpan span = c.span();
         return switch (fn) {
-            case "sum", "mean" -> Shape.SCALAR;
+            case "sum", "mean" -> new Value(Shape.SCALAR, n == null ? null : new ObjectiveGraph.Reduce(fn.equals("mean"), n, span));
             case "transpose" -> {
                 if (s.dims().size() != 2) {
-                    diagnostics.error(c.span(), "E050", "`transpose` takes a matrix, found " + s);
+                    diagnostics.error(span, "E050", "`transpose` takes a matrix, found " + s);
                     yield null;
                 }
-                yield new Shape(List.of(s.dims().get(1), s.dims().get(0)));
+                Shape t = new Shape(List.of(s.dims().get(1), s.dims().get(0)));
+                yield new Value(t, n == null || !t.known() ? null : new ObjectiveGraph.Transpose(n, t.ints(), span));
             }
-            default -> s;
+            default -> new Value(s, n == null ? null
+                    : new ObjectiveGraph.Unary(ObjectiveGraph.UnaryOp.valueOf(fn.toUpperCase()), n, span));
         };
+    }
+
+    private static boolean both(Value a, Value b) {
+        return a.node() != null && b.node() != null;
+    }
+
+    static String describe(int[] shape) {
+        return shape.length == 0 ? "a scalar" : Arrays.toString(shape).replace(" ", "");
     }
 }

@@ -13,11 +13,14 @@ public final class RecipeChecker {
     private final Diagnostics diagnostics;
     private final Declarations declarations;
     private final Map<String, ModelGraph> models;
+    private final Map<String, ObjectiveGraph> objectives;
 
-    public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models) {
+    public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
+                         Map<String, ObjectiveGraph> objectives) {
         this.diagnostics = diagnostics;
         this.declarations = declarations;
         this.models = models;
+        this.objectives = objectives;
     }
 
     /** The checked recipe, or null when it has errors. */
@@ -45,15 +48,33 @@ public final class RecipeChecker {
             }
             settings.put(name, s);
         }
+        boolean objectiveRecipe = recipe.settings().stream().anyMatch(x -> x.name().text().equals("objective"));
+        if (objectiveRecipe) {
+            for (Decl.Setting s : settings.values()) {
+                if (RecipeSchema.MODEL_ONLY.contains(s.name().text())) {
+                    diagnostics.error(s.name().span(), "E047", "`" + s.name().text() + "` has no meaning for a recipe that minimizes an objective",
+                            "an objective is minimized on its own, for `steps` steps; remove `" + s.name().text() + "`");
+                }
+            }
+        } else if (settings.containsKey("steps")) {
+            Decl.Setting s = settings.get("steps");
+            diagnostics.error(s.name().span(), "E047", "`steps` counts the steps of an objective; a model trains for `epochs`",
+                    "write `epochs = ...`");
+        }
         if (recipe.complete()) {
             for (RecipeSchema.Setting s : RecipeSchema.SETTINGS.values()) {
-                if (s.required() && !settings.containsKey(s.name())
+                boolean required = s.required() && !(objectiveRecipe && RecipeSchema.MODEL_ONLY.contains(s.name()));
+                if (required && !settings.containsKey(s.name())
                         && recipe.settings().stream().noneMatch(x -> x.name().text().equals(s.name()))) {
+                    String hint = s.name().equals("model")
+                            ? "a recipe trains a `model` on `data`, or minimizes an `objective`"
+                            : "add `" + s.name() + " = ...`: " + s.takes();
                     diagnostics.error(recipe.name().span(), "E043", "recipe `" + recipe.name().text()
-                            + "` has no `" + s.name() + "` setting", "add `" + s.name() + " = ...`: " + s.takes());
+                            + "` has no `" + s.name() + "` setting", hint);
                 }
             }
         }
+        if (objectiveRecipe) return objectiveRecipe(recipe, settings, errorsBefore);
         ModelGraph model = settings.containsKey("model") ? model(settings.get("model").value()) : null;
         CheckedRecipe.DataSpec data = settings.containsKey("data") ? data(settings.get("data").value()) : null;
         CheckedRecipe.Loss loss = settings.containsKey("loss") ? loss(settings.get("loss").value()) : null;
@@ -73,7 +94,69 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
-        return new CheckedRecipe(recipe, model, data, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed, around);
+        return new CheckedRecipe(recipe, model, null, 0, data, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed, around);
+    }
+
+    private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
+        CheckedRecipe.ObjectiveChoice objective = settings.containsKey("objective") ? objective(settings.get("objective").value()) : null;
+        CheckedRecipe.OptimizerChoice optimizer = settings.containsKey("optimizer") ? optimizer(settings.get("optimizer").value()) : null;
+        int steps = settings.containsKey("steps") ? positiveInteger(settings.get("steps"), 100) : 100;
+        long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
+        CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
+        if (diagnostics.errorCount() > errorsBefore || objective == null || optimizer == null) return null;
+        return new CheckedRecipe(recipe, null, objective, steps, null, null, optimizer, null, 0, 1, false, false, seed, around);
+    }
+
+    private CheckedRecipe.ObjectiveChoice objective(Expr value) {
+        Expr.Call call = value instanceof Expr.Call c ? c : null;
+        String name = call != null ? call.callee().text() : value instanceof Expr.Name n ? n.name() : null;
+        if (name == null) {
+            diagnostics.error(value.span(), "E040", "`objective` takes the name of an objective", "for example `objective = rosenbrock`");
+            return null;
+        }
+        Decl d = declarations.byName().get(name);
+        if (!(d instanceof Decl.ObjectiveDecl decl)) {
+            if (d != null) {
+                diagnostics.error(value.span(), "E013", "`" + name + "` is " + article(Resolver.kindOf(d)) + ", not an objective");
+            } else {
+                diagnostics.error(call != null ? call.callee().span() : value.span(), "E013", "unknown objective `" + name + "`",
+                        Spelling.didYouMean(name, declarations.all(Decl.ObjectiveDecl.class).keySet()));
+            }
+            return null;
+        }
+        ObjectiveGraph graph = objectives.get(name);
+        if (graph == null) {
+            boolean usesData = decl.params().stream().anyMatch(p -> p.type() instanceof Expr.Name t && t.name().equals("data")
+                    || p.type() instanceof Expr.ListOf l && l.elements().stream().anyMatch(x -> x instanceof Expr.Name));
+            if (usesData) {
+                diagnostics.error(value.span(), "E091", "objectives over data (`" + name + "` has a `data` input or a dimension named after one) "
+                        + "are not implemented in this version of optc", "objectives whose parameters have fixed shapes train today");
+            }
+            return null; // its own errors are reported at its declaration
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (Decl.Param p : decl.params()) {
+            if (graph.hyperparameters().contains(p.name().text())) values.put(p.name().text(), Constants.evaluate(p.value()));
+        }
+        if (call != null) {
+            for (Expr.Argument a : call.arguments()) {
+                if (a.name() == null) {
+                    diagnostics.error(a.span(), "E022", "name the hyperparameter: `" + name + "(alpha: 0.1)`");
+                    continue;
+                }
+                String h = a.name().text();
+                if (!values.containsKey(h)) {
+                    String hint = Spelling.didYouMean(h, values.keySet());
+                    diagnostics.error(a.name().span(), "E025", "`" + name + "` has no hyperparameter `" + h + "`",
+                            hint != null ? hint : values.isEmpty() ? "it has none" : "its hyperparameters are " + String.join(", ", values.keySet()));
+                    continue;
+                }
+                Double v = Constants.evaluate(a.value());
+                if (v == null) diagnostics.error(a.value().span(), "E036", "hyperparameter `" + h + "` must be a number");
+                else values.put(h, v);
+            }
+        }
+        return new CheckedRecipe.ObjectiveChoice(graph, values, value.span());
     }
 
     private ModelGraph model(Expr value) {

@@ -24,6 +24,8 @@ final class RecipeSchema {
     static {
         add("data", "a data source such as `csv(\"digits.csv\", validation: 0.2)`", true, true);
         add("model", "the name of a model", true, true);
+        add("objective", "the name of an objective, with hyperparameters if any: `coupled(alpha: 0.1)`", true, false);
+        add("steps", "the number of steps minimizing an objective", true, false);
         add("loss", "a loss: `softmax_cross_entropy` or `mse`", true, true);
         add("optimizer", "an optimizer such as `sgd(lr: 0.1)`", true, true);
         add("init", "an initialization such as `glorot_uniform`", true, false);
@@ -38,11 +40,15 @@ final class RecipeSchema {
         add("schedule", "a schedule such as `linear(to: 1e-4, over: 20 epochs)`, or a list `[... for lr, ... for alpha]`", true, false);
         add("accumulate", "the number of batches whose gradients make one step", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"objective", "stop", "monitor", "stages", "teacher", "hints", "curriculum",
+        for (String s : new String[] {"stop", "monitor", "stages", "teacher", "hints", "curriculum",
                 "continuation", "alternate", "compare", "steps", "plot", "checkpoint"}) {
             add(s, "", false, false);
         }
     }
+
+    /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
+    static final Set<String> MODEL_ONLY = Set.of("data", "model", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
+            "accumulate");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
     static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");

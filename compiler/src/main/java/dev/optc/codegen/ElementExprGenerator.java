@@ -107,7 +107,7 @@ final class ElementExprGenerator {
             }
             case ElementExpr.GradientScale s -> {
                 mv.visitVarInsn(ALOAD, 0);
-                mv.visitFieldInsn(GETFIELD, ClassGenerator.BASE, "gradientScale", "D");
+                mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, "gradientScale", "D");
             }
             case ElementExpr.Unary u -> {
                 scalar(u.operand());

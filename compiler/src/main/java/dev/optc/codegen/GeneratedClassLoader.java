@@ -10,7 +10,7 @@ public final class GeneratedClassLoader extends ClassLoader {
         super("optc-generated", parent);
     }
 
-    public Class<?> define(ClassGenerator.GeneratedClass generated) {
+    public Class<?> define(GeneratedClass generated) {
         return defineClass(generated.name(), generated.bytes(), 0, generated.bytes().length);
     }
 }

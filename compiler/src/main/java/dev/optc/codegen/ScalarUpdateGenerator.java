@@ -26,7 +26,7 @@ final class ScalarUpdateGenerator {
         this.line = line;
     }
 
-    ClassGenerator.GeneratedClass generate(String sourceName) {
+    GeneratedClass generate(String sourceName) {
         String name = scalarName(trainer);
         ClassWriter cw = writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object", new String[] {FUSED_UPDATE});
@@ -37,7 +37,7 @@ final class ScalarUpdateGenerator {
         updateRange(cw);
         lookaheadRange(cw);
         cw.visitEnd();
-        return new ClassGenerator.GeneratedClass(name.replace('/', '.'), cw.toByteArray());
+        return new GeneratedClass(name.replace('/', '.'), cw.toByteArray());
     }
 
     /** An instance method of FusedUpdate that passes its arrays and then (from, to) on to the static one. */

@@ -136,13 +136,13 @@ final class TensorOpGenerator {
     /** Pushes a buffer's array: the model input lives in the base class, every other buffer in a generated field. */
     void buffer(Buffer b) {
         mv.visitVarInsn(ALOAD, 0);
-        if (b.equals(program.input())) mv.visitFieldInsn(GETFIELD, ClassGenerator.BASE, "input", "[F");
+        if (b.equals(program.input())) mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.BASE, "input", "[F");
         else mv.visitFieldInsn(GETFIELD, owner, field(b), "[F");
     }
 
     private void base(String field) {
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, ClassGenerator.BASE, field, "[F");
+        mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, field, "[F");
     }
 
     private void rows() {

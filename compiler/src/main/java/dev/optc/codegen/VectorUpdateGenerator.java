@@ -32,7 +32,7 @@ final class VectorUpdateGenerator {
         this.line = line;
     }
 
-    ClassGenerator.GeneratedClass generate(String sourceName) {
+    GeneratedClass generate(String sourceName) {
         String name = vectorName(trainer);
         ClassWriter cw = writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object", new String[] {FUSED_UPDATE});
@@ -49,7 +49,7 @@ final class VectorUpdateGenerator {
         update(cw, name);
         lookahead(cw, name);
         cw.visitEnd();
-        return new ClassGenerator.GeneratedClass(name.replace('/', '.'), cw.toByteArray());
+        return new GeneratedClass(name.replace('/', '.'), cw.toByteArray());
     }
 
     /** Slots: 0 this, 1 params, 2 grads, 3 origin, 4 states, 5 scalars, 6 from, 7 to; then locals. */

@@ -31,7 +31,7 @@ final class StatementRecovery extends DefaultErrorStrategy {
     @Override
     public void recover(Parser parser, RecognitionException e) {
         TokenStream tokens = parser.getInputStream();
-        if (startsDeclaration(tokens) && !atTopLevel(parser.getContext())) {
+        if (startsDeclaration(tokens) && insideDeclaration(parser.getContext())) {
             // Unwind to the declaration list without consuming: every enclosing rule stops at the same token.
             return;
         }
@@ -60,7 +60,7 @@ final class StatementRecovery extends DefaultErrorStrategy {
 
     @Override
     public void sync(Parser parser) throws RecognitionException {
-        if (startsDeclaration(parser.getInputStream()) && !atTopLevel(parser.getContext())) {
+        if (startsDeclaration(parser.getInputStream()) && insideDeclaration(parser.getContext())) {
             throw new InputMismatchException(parser);
         }
         super.sync(parser);
@@ -68,7 +68,7 @@ final class StatementRecovery extends DefaultErrorStrategy {
 
     @Override
     public Token recoverInline(Parser parser) throws RecognitionException {
-        if (startsDeclaration(parser.getInputStream()) && !atTopLevel(parser.getContext())) {
+        if (startsDeclaration(parser.getInputStream()) && insideDeclaration(parser.getContext())) {
             throw new InputMismatchException(parser);
         }
         return super.recoverInline(parser);
@@ -100,8 +100,15 @@ final class StatementRecovery extends DefaultErrorStrategy {
         };
     }
 
-    static boolean atTopLevel(ParserRuleContext context) {
-        return context == null || context instanceof OptParser.ProgramContext || context instanceof OptParser.DeclarationContext;
+    /** True inside an optimizer, model, objective or recipe, where a new declaration cannot begin. */
+    static boolean insideDeclaration(ParserRuleContext context) {
+        for (ParserRuleContext c = context; c != null; c = c.getParent()) {
+            if (c instanceof OptParser.OptimizerDeclContext || c instanceof OptParser.ModelDeclContext
+                    || c instanceof OptParser.ObjectiveDeclContext || c instanceof OptParser.RecipeDeclContext) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -84,7 +84,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
             message = "expected `=` after setting name, found " + found;
         } else if (expected.contains(OptLexer.NUMBER) && expected.contains(OptLexer.LPAREN) && expected.contains(OptLexer.IDENT)) {
             message = "expected an expression, found " + found;
-        } else if (names.isEmpty() || names.size() > 4) {
+        } else if (names.isEmpty() || names.size() > 4 || inBody(context) && !endOfLine) {
             message = "unexpected " + found + " " + where(context);
         } else {
             message = "expected " + String.join(" or ", names) + ", found " + found;
@@ -141,6 +141,11 @@ final class SyntaxErrorListener extends BaseErrorListener {
         return null;
     }
 
+    private static boolean isDeclaration(ParserRuleContext c) {
+        return c instanceof OptParser.RecipeDeclContext || c instanceof OptParser.OptimizerDeclContext
+                || c instanceof OptParser.ModelDeclContext || c instanceof OptParser.ObjectiveDeclContext;
+    }
+
     private static Token lbrace(ParserRuleContext c) {
         TerminalNode node = switch (c) {
             case OptParser.RecipeDeclContext r -> r.LBRACE();
@@ -164,6 +169,11 @@ final class SyntaxErrorListener extends BaseErrorListener {
                 ? kind + " `" + t.getText() + "`" : "the " + kind;
     }
 
+    /** Between the statements of a declaration's body, where "expected `return` or `}` or a name" says little. */
+    private static boolean inBody(ParserRuleContext context) {
+        return lbrace(context) != null;
+    }
+
     private static String where(ParserRuleContext context) {
         if (context instanceof OptParser.ProgramContext) return "at top level";
         if (context instanceof OptParser.RecipeDeclContext || context instanceof OptParser.SettingContext) {
@@ -172,29 +182,34 @@ final class SyntaxErrorListener extends BaseErrorListener {
         if (context instanceof OptParser.OptimizerDeclContext || context instanceof OptParser.OptimizerStatementContext) {
             return "in optimizer";
         }
+        if (context instanceof OptParser.ModelDeclContext) return "in model";
+        if (context instanceof OptParser.ObjectiveDeclContext) return "in objective";
         return "here";
     }
 
     private static String hint(ParserRuleContext context, IntervalSet expected, Token token, boolean endOfLine) {
-        if (expected.contains(OptLexer.IDENT) && isKeyword(token) && !endOfLine) {
+        if (expected.contains(OptLexer.IDENT) && isKeyword(token) && !endOfLine && !inBody(context)) {
             return "`" + token.getText() + "` is a keyword and cannot be used as a name";
         }
         if (endOfLine && expected.contains(OptLexer.RPAREN)) return "is a `)` missing at the end of this line?";
         if (endOfLine && expected.contains(OptLexer.RBRACK)) return "is a `]` missing at the end of this line?";
+        if (expected.contains(OptLexer.LBRACE) && isDeclaration(context) && lbrace(context) == null) {
+            return "is the `{` that opens the body missing?";
+        }
         if (context instanceof OptParser.ProgramContext) {
             return "a file holds `import`, `optimizer`, `model`, `objective` and `recipe` declarations";
         }
-        if (context instanceof OptParser.SettingContext || context instanceof OptParser.RecipeDeclContext) {
+        boolean body = inBody(context);
+        if (context instanceof OptParser.SettingContext || body && context instanceof OptParser.RecipeDeclContext) {
             return "a setting is written `name = value`, one per line";
         }
-        if (context instanceof OptParser.OptimizerDeclContext
-                || context instanceof OptParser.OptimizerStatementContext) {
-            if (token.getType() == OptLexer.IDENT) {
+        if (context instanceof OptParser.OptimizerStatementContext || body && context instanceof OptParser.OptimizerDeclContext) {
+            if (token.getType() != Token.EOF) {
                 return "an optimizer statement is `state`, `let`, `lookahead`, or an assignment such as `theta -= lr * g`";
             }
         }
-        if (context instanceof OptParser.BodyStatementContext || context instanceof OptParser.ModelDeclContext
-                || context instanceof OptParser.ObjectiveDeclContext) {
+        if (context instanceof OptParser.BodyStatementContext || body && (context instanceof OptParser.ModelDeclContext
+                || context instanceof OptParser.ObjectiveDeclContext)) {
             if (token.getType() != Token.EOF) return "a body statement is `name = expression` or `return expression`";
         }
         if (expected.contains(OptLexer.RPAREN) && !expected.contains(OptLexer.IDENT)) {

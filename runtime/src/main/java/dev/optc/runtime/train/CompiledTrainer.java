@@ -14,7 +14,6 @@ import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.init.Initializers;
 import dev.optc.runtime.kernels.Activations;
 import dev.optc.runtime.kernels.Losses;
-import dev.optc.runtime.kernels.Reductions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,13 +31,9 @@ import java.util.SplittableRandom;
  * <p>Determinism: initialization and shuffling draw from two generators seeded from the recipe's seed; the same seed
  * gives the same weights, bit for bit.
  */
-public abstract class CompiledTrainer implements Trainer {
+public abstract class CompiledTrainer extends Optimizable implements Trainer {
     protected final TrainingSettings settings;
     private final List<ParameterSpec> specs;
-    /** All parameters, one flat buffer, so the optimizer is one pass. */
-    protected final float[] params;
-    /** Their gradients, at the same offsets. */
-    protected final float[] grads;
     /** The current batch: features [rows, inputWidth] and labels. */
     protected float[] input = new float[0];
     protected int[] labels = new int[0];
@@ -47,16 +42,13 @@ public abstract class CompiledTrainer implements Trainer {
     private final SplittableRandom shuffleRandom;
     private int capacity;
     private long step;
-    /** The factor the fused update multiplies every gradient by: below 1 when the gradient norm is clipped. */
-    protected double gradientScale = 1.0;
     /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
     private float[] swappedOut;
 
     protected CompiledTrainer(TrainingSettings settings, ParameterSpec[] specs, TrainOptions options) {
+        super(settings.parameterCount());
         this.settings = settings;
         this.specs = List.of(specs);
-        this.params = new float[settings.parameterCount()];
-        this.grads = new float[settings.parameterCount()];
         this.seed = options.seed() != null ? options.seed() : settings.seed();
         this.epochs = options.epochs() != null ? options.epochs() : settings.epochs();
         // Golden-ratio increments decorrelate the two streams drawn from one seed.
@@ -84,26 +76,6 @@ public abstract class CompiledTrainer implements Trainer {
 
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
-
-    /**
-     * Applies the optimizer's fused update to {@link #flatParameters()} with the gradients in
-     * {@link #flatGradients()}, as step {@code t} (from 1). For custom loops; {@code fit} calls it for you.
-     */
-    public abstract void update(long t);
-
-    /**
-     * Moves the parameters to the point where the rule wants its gradient (Nesterov's θ + αv) before step
-     * {@code t}; {@link #update} then starts from the parameters as they were. Does nothing for rules without a
-     * lookahead.
-     */
-    public void lookahead(long t) {
-    }
-
-    /** The live flat parameter buffer, every tensor at its {@link ParameterSpec#offset()}; not a copy. */
-    public float[] flatParameters() { return params; }
-
-    /** The live flat gradient buffer, at the same offsets; not a copy. */
-    public float[] flatGradients() { return grads; }
 
     // ---- the loop ----
 
@@ -174,11 +146,7 @@ public abstract class CompiledTrainer implements Trainer {
     /** One update from the gradient in {@link #grads}: clipping's scale, then the fused rule. */
     private void takeStep() {
         step++;
-        if (settings.clipNorm() > 0) {
-            // Gradient clipping by the global norm: if ‖g‖ > c, g ← g c/‖g‖ (applied inside the fused update).
-            double norm = Math.sqrt(Reductions.sumOfSquares(grads));
-            gradientScale = norm > settings.clipNorm() ? settings.clipNorm() / norm : 1.0;
-        }
+        clipGradientNorm(settings.clipNorm());
         update(step);
     }
 

@@ -20,17 +20,15 @@ import org.objectweb.asm.MethodVisitor;
  * specialised to its shapes: activation buffers, the forward and backward passes as kernel calls, the loss, the
  * fused optimizer update, and the hyperparameters as fields that can change between steps without recompiling.
  */
-public final class ClassGenerator {
+public final class TrainerClassGenerator {
     static final String BASE = "dev/optc/runtime/train/CompiledTrainer";
+    /** Where the flat buffers and the gradient scale are declared. */
+    static final String OPTIMIZABLE = "dev/optc/runtime/train/Optimizable";
     private static final String SETTINGS = "dev/optc/runtime/train/TrainingSettings";
     private static final String SPEC = "dev/optc/runtime/ParameterSpec";
     private static final String OPTIONS = "dev/optc/runtime/TrainOptions";
     private static final String LOSSES = "dev/optc/runtime/kernels/Losses";
     private static final String SCHEDULE = "dev/optc/runtime/train/Schedule";
-
-    /** A generated class: its binary name (dots) and its bytes. */
-    public record GeneratedClass(String name, byte[] bytes) {
-    }
 
     /** The trainer class first, then its two update kernels (scalar and vector). */
     public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
@@ -40,71 +38,22 @@ public final class ClassGenerator {
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
         cw.visitSource(source, null);
 
-        String[] hyperFields = new String[kernel.hyperparameters().size()];
-        for (int i = 0; i < hyperFields.length; i++) {
-            hyperFields[i] = "hyper_" + kernel.hyperparameters().get(i).name();
-            cw.visitField(ACC_PRIVATE, hyperFields[i], "D", null, null).visitEnd();
-        }
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "states", "[[F", null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "scalars", "[F", null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "origin", "[F", null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "kernel", "L" + KernelClasses.FUSED_UPDATE + ";", null, null).visitEnd();
+        OptimizerMembers members = new OptimizerMembers(owner, kernel, program.parameterCount(), recipe.optimizer().span().line());
+        members.declare(cw);
         for (Buffer b : program.buffers()) {
             if (!b.equals(program.input())) cw.visitField(ACC_PRIVATE, TensorOpGenerator.field(b), "[F", null, null).visitEnd();
         }
 
         int line = recipe.decl().span().line();
         int updateLine = recipe.optimizer().span().line();
-        constructor(cw, owner, recipe, program, kernel, hyperFields, line);
+        constructor(cw, owner, recipe, program, members, line);
         allocate(cw, owner, program, line);
         computeGradients(cw, owner, program, line);
-        if (kernel.averageState() >= 0) averagedParameters(cw, owner, kernel.averageState());
         infer(cw, owner, program, line);
         outputs(cw, owner, program);
-        HyperparameterAccessors.generate(cw, owner, kernel, hyperFields);
-        step(cw, owner, kernel, hyperFields, "update", updateLine);
-        if (kernel.lookahead() != null) step(cw, owner, kernel, hyperFields, "lookahead", updateLine);
+        members.methods(cw);
         cw.visitEnd();
-        return List.of(new GeneratedClass(owner.replace('/', '.'), cw.toByteArray()),
-                new ScalarUpdateGenerator(owner, kernel, updateLine).generate(source),
-                new VectorUpdateGenerator(owner, kernel, updateLine).generate(source));
-    }
-
-    /**
-     * {@code update(long t)} or {@code lookahead(long t)}: the per-step scalars, computed in double from the
-     * hyperparameter fields and t and rounded once, then the fused kernel over the whole flat buffer.
-     */
-    private void step(ClassWriter cw, String owner, UpdateKernel kernel, String[] hyperFields, String method, int line) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, method, "(J)V", null, null);
-        mv.visitCode();
-        lineNumber(mv, line);
-        ElementExprGenerator scalars = new ElementExprGenerator(mv, owner, hyperFields,
-                new ElementExprGenerator.Slots(-1, -1, s -> -1, l -> -1, s -> -1, 1));
-        for (int k = 0; k < kernel.scalars().size(); k++) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, "scalars", "[F");
-            mv.visitLdcInsn(k);
-            scalars.scalar(kernel.scalars().get(k));
-            mv.visitInsn(D2F);
-            mv.visitInsn(FASTORE);
-        }
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, "kernel", "L" + KernelClasses.FUSED_UPDATE + ";");
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, BASE, "params", "[F");
-        if (method.equals("update")) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, BASE, "grads", "[F");
-        }
-        for (String field : new String[] {"origin", "states", "scalars"}) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, field, field.equals("states") ? "[[F" : "[F");
-        }
-        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/kernels/UpdateRunner", method, method.equals("update")
-                ? "(L" + KernelClasses.FUSED_UPDATE + ";[F[F[F[[F[F)V" : "(L" + KernelClasses.FUSED_UPDATE + ";[F[F[[F[F)V", false);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        return members.withKernelClasses(new GeneratedClass(owner.replace('/', '.'), cw.toByteArray()), source);
     }
 
     /** `digits` → `DigitsTrainer`, `fashion_mlp` → `FashionMlpTrainer`. */
@@ -116,8 +65,8 @@ public final class ClassGenerator {
         return out.append("Trainer").toString();
     }
 
-    private void constructor(ClassWriter cw, String owner, CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel,
-                             String[] hyperFields, int line) {
+    private void constructor(ClassWriter cw, String owner, CheckedRecipe recipe, TensorProgram program,
+                             OptimizerMembers members, int line) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(L" + OPTIONS + ";)V", null, null);
         mv.visitCode();
         lineNumber(mv, line);
@@ -168,62 +117,7 @@ public final class ClassGenerator {
         mv.visitVarInsn(ALOAD, 1);
         mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "(L" + SETTINGS + ";[L" + SPEC + ";L" + OPTIONS + ";)V", false);
 
-        for (int i = 0; i < hyperFields.length; i++) {
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitLdcInsn(kernel.hyperparameters().get(i).value());
-            mv.visitFieldInsn(PUTFIELD, owner, hyperFields[i], "D");
-        }
-        ElementExprGenerator initials = new ElementExprGenerator(mv, owner, hyperFields,
-                new ElementExprGenerator.Slots(-1, -1, s -> -1, l -> -1, s -> -1, -1));
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitLdcInsn(kernel.states().size());
-        mv.visitTypeInsn(ANEWARRAY, "[F");
-        for (int i = 0; i < kernel.states().size(); i++) {
-            mv.visitInsn(DUP);
-            mv.visitLdcInsn(i);
-            mv.visitLdcInsn(program.parameterCount());
-            mv.visitIntInsn(NEWARRAY, T_FLOAT);
-            if (kernel.states().get(i).initial() instanceof ElementExpr.Theta) {
-                // θ̂ starts at the initial weights.
-                mv.visitInsn(POP);
-                mv.visitVarInsn(ALOAD, 0);
-                mv.visitFieldInsn(GETFIELD, BASE, "params", "[F");
-                mv.visitMethodInsn(INVOKEVIRTUAL, "[F", "clone", "()Ljava/lang/Object;", false);
-                mv.visitTypeInsn(CHECKCAST, "[F");
-            } else {
-                // Every element starts at the declared value (a constant or a hyperparameter, e.g. `state eps = lr`).
-                mv.visitInsn(DUP);
-                initials.scalar(kernel.states().get(i).initial());
-                mv.visitInsn(D2F);
-                mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FF)V", false);
-            }
-            mv.visitInsn(AASTORE);
-        }
-        mv.visitFieldInsn(PUTFIELD, owner, "states", "[[F");
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitLdcInsn(kernel.scalars().size());
-        mv.visitIntInsn(NEWARRAY, T_FLOAT);
-        mv.visitFieldInsn(PUTFIELD, owner, "scalars", "[F");
-        mv.visitVarInsn(ALOAD, 0);
-        if (kernel.lookahead() != null) {
-            mv.visitLdcInsn(program.parameterCount());
-            mv.visitIntInsn(NEWARRAY, T_FLOAT);
-        } else {
-            mv.visitInsn(ACONST_NULL);
-        }
-        mv.visitFieldInsn(PUTFIELD, owner, "origin", "[F");
-        // The backend is chosen once per JVM; the vector class is loaded only when it is the one in use.
-        Label scalar = new Label();
-        Label chosen = new Label();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/kernels/Backend", "vector", "()Z", false);
-        mv.visitJumpInsn(IFEQ, scalar);
-        newInstance(mv, KernelClasses.vectorName(owner));
-        mv.visitJumpInsn(GOTO, chosen);
-        mv.visitLabel(scalar);
-        newInstance(mv, KernelClasses.scalarName(owner));
-        mv.visitLabel(chosen);
-        mv.visitFieldInsn(PUTFIELD, owner, "kernel", "L" + KernelClasses.FUSED_UPDATE + ";");
+        members.initialize(mv);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -273,19 +167,6 @@ public final class ClassGenerator {
         mv.visitEnd();
     }
 
-    /** {@code averagedParameters()}: the state array that holds θ̂. */
-    private void averagedParameters(ClassWriter cw, String owner, int state) {
-        MethodVisitor mv = cw.visitMethod(ACC_PROTECTED, "averagedParameters", "()[F", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, owner, "states", "[[F");
-        mv.visitLdcInsn(state);
-        mv.visitInsn(AALOAD);
-        mv.visitInsn(ARETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
     /** {@code new Schedule[] {...}} from the recipe's schedules. */
     private static void schedules(MethodVisitor mv, CheckedRecipe recipe) {
         var specs = recipe.around().schedules();
@@ -326,12 +207,6 @@ public final class ClassGenerator {
         mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-    }
-
-    private static void newInstance(MethodVisitor mv, String type) {
-        mv.visitTypeInsn(NEW, type);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKESPECIAL, type, "<init>", "()V", false);
     }
 
     private static void lineNumber(MethodVisitor mv, int line) {

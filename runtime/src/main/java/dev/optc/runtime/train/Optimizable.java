@@ -1,0 +1,56 @@
+package dev.optc.runtime.train;
+
+import java.util.List;
+
+/**
+ * Parameters in one flat buffer, their gradients at the same offsets, and an optimizer's fused update over them:
+ * what a generated trainer (of a model) and a generated minimizer (of an objective) have in common. The generated
+ * subclass supplies the update rule, its hyperparameters (run-time fields) and its state.
+ */
+public abstract class Optimizable {
+    /** All parameters, one flat buffer, so the optimizer is one pass. */
+    protected final float[] params;
+    /** Their gradients, at the same offsets. */
+    protected final float[] grads;
+    /** The factor the fused update multiplies every gradient by: below 1 when the gradient norm is clipped. */
+    protected double gradientScale = 1.0;
+
+    protected Optimizable(int parameterCount) {
+        this.params = new float[parameterCount];
+        this.grads = new float[parameterCount];
+    }
+
+    /**
+     * Applies the optimizer's fused update to {@link #flatParameters()} with the gradients in
+     * {@link #flatGradients()}, as step {@code t} (from 1).
+     */
+    public abstract void update(long t);
+
+    /**
+     * Moves the parameters to the point where the rule wants its gradient (Nesterov's θ + αv) before step
+     * {@code t}; {@link #update} then starts from the parameters as they were. Does nothing for rules without a
+     * lookahead.
+     */
+    public void lookahead(long t) {
+    }
+
+    public abstract List<String> hyperparameterNames();
+
+    public abstract double hyperparameter(String name);
+
+    /** Takes effect at the next step; nothing is recompiled. */
+    public abstract void setHyperparameter(String name, double value);
+
+    /** The live flat parameter buffer, every tensor at its offset; not a copy. */
+    public float[] flatParameters() { return params; }
+
+    /** The live flat gradient buffer, at the same offsets; not a copy. */
+    public float[] flatGradients() { return grads; }
+
+    /** Global gradient clipping: if ‖g‖ > c, the update uses g·c/‖g‖ (the scale is applied inside the fused loop). */
+    protected void clipGradientNorm(double c) {
+        if (c <= 0) return;
+        double norm = Math.sqrt(dev.optc.runtime.kernels.Reductions.sumOfSquares(grads));
+        gradientScale = norm > c ? c / norm : 1.0;
+    }
+}
