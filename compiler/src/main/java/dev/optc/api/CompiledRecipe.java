@@ -4,11 +4,13 @@ import dev.optc.check.CheckedRecipe;
 import dev.optc.codegen.GeneratedClass;
 import dev.optc.codegen.TrainerClassGenerator;
 import dev.optc.codegen.GeneratedClassLoader;
+import dev.optc.ir.ObjectiveProgram;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.kernels.Backend;
 import dev.optc.runtime.kernels.FusedUpdate;
+import dev.optc.runtime.train.CompiledObjective;
 import dev.optc.runtime.Trainer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -21,15 +23,18 @@ import java.util.List;
 public final class CompiledRecipe {
     private final CheckedRecipe recipe;
     private final TensorProgram program;
+    private final ObjectiveProgram objective;
     private final UpdateKernel kernel;
     private final List<GeneratedClass> generated;
-    private Constructor<? extends Trainer> constructor;
+    private Constructor<?> constructor;
     private GeneratedClassLoader loader;
 
     /** {@code generated.get(0)} is the trainer; the others are classes it uses (its kernels). */
-    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel, List<GeneratedClass> generated) {
+    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, ObjectiveProgram objective, UpdateKernel kernel,
+                   List<GeneratedClass> generated) {
         this.recipe = recipe;
         this.program = program;
+        this.objective = objective;
         this.kernel = kernel;
         this.generated = List.copyOf(generated);
     }
@@ -38,7 +43,13 @@ public final class CompiledRecipe {
 
     public CheckedRecipe recipe() { return recipe; }
 
+    /** The model's program; null when the recipe minimizes an objective. */
     public TensorProgram program() { return program; }
+
+    /** The objective's program; null when the recipe trains a model. */
+    public ObjectiveProgram objectiveProgram() { return objective; }
+
+    public boolean minimizesObjective() { return objective != null; }
 
     public UpdateKernel updateKernel() { return kernel; }
 
@@ -57,7 +68,21 @@ public final class CompiledRecipe {
         }
     }
 
+    /** A trainer of the recipe's model. */
     public Trainer newTrainer(TrainOptions options) {
+        if (objective != null) {
+            throw new IllegalStateException("recipe " + name() + " minimizes an objective: use newMinimizer");
+        }
+        return (Trainer) instantiate(options);
+    }
+
+    /** A minimizer of the recipe's objective. */
+    public CompiledObjective newMinimizer(TrainOptions options) {
+        if (objective == null) throw new IllegalStateException("recipe " + name() + " trains a model: use newTrainer");
+        return (CompiledObjective) instantiate(options);
+    }
+
+    private Object instantiate(TrainOptions options) {
         try {
             return constructor().newInstance(options);
         } catch (InvocationTargetException e) {
@@ -68,7 +93,7 @@ public final class CompiledRecipe {
         }
     }
 
-    private synchronized Constructor<? extends Trainer> constructor() throws NoSuchMethodException {
+    private synchronized Constructor<?> constructor() throws NoSuchMethodException {
         if (constructor == null) {
             loader = new GeneratedClassLoader(Trainer.class.getClassLoader());
             Class<?> type = null;
@@ -76,7 +101,7 @@ public final class CompiledRecipe {
                 Class<?> defined = loader.define(c);
                 if (type == null) type = defined;
             }
-            constructor = type.asSubclass(Trainer.class).getConstructor(TrainOptions.class);
+            constructor = type.getConstructor(TrainOptions.class);
         }
         return constructor;
     }

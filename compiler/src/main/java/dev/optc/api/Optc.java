@@ -2,13 +2,16 @@ package dev.optc.api;
 
 import dev.optc.check.CheckedRecipe;
 import dev.optc.codegen.GeneratedClass;
+import dev.optc.codegen.ObjectiveClassGenerator;
 import dev.optc.codegen.TrainerClassGenerator;
 import dev.optc.diagnostics.Diagnostic;
 import dev.optc.diagnostics.Diagnostics;
 import dev.optc.diagnostics.SourceFile;
+import dev.optc.ir.ObjectiveProgram;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
 import dev.optc.lower.ModelLowering;
+import dev.optc.lower.ObjectiveLowering;
 import dev.optc.lower.OptimizerLowering;
 import dev.optc.passes.ConstantFolding;
 import dev.optc.passes.Fusion;
@@ -46,13 +49,19 @@ public final class Optc {
         List<CompiledRecipe> recipes = new ArrayList<>();
         if (!diagnostics.hasErrors()) {
             for (CheckedRecipe recipe : front.recipes()) {
-                TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
-                if (program == null) continue;
                 UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
                 kernel = new Fusion().apply(kernel, recipe.around());
                 kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
-                List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernel);
-                recipes.add(new CompiledRecipe(recipe, program, kernel, generated));
+                if (recipe.minimizesObjective()) {
+                    ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
+                    List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
+                    recipes.add(new CompiledRecipe(recipe, null, program, kernel, generated));
+                } else {
+                    TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
+                    if (program == null) continue;
+                    List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernel);
+                    recipes.add(new CompiledRecipe(recipe, program, null, kernel, generated));
+                }
             }
         }
         if (diagnostics.hasErrors()) throw new CompilationFailed(diagnostics.sorted());

@@ -14,11 +14,18 @@ final class Arguments {
     private final Expr.Call call;
     private final Diagnostics diagnostics;
     private final Set<String> asked = new HashSet<>();
-    private int positionalUsed = 1;
+    private int positionalUsed;
 
+    /** For calls whose positional arguments are all read through this object. */
     Arguments(Expr.Call call, Diagnostics diagnostics) {
+        this(call, diagnostics, 0);
+    }
+
+    /** {@code consumed} leading positional arguments are read by the caller (a layer's input). */
+    Arguments(Expr.Call call, Diagnostics diagnostics, int consumed) {
         this.call = call;
         this.diagnostics = diagnostics;
+        this.positionalUsed = consumed;
     }
 
     /** The argument at {@code index} (positional) or named {@code name}; null when absent. */

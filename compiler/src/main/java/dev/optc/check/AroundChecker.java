@@ -37,8 +37,9 @@ final class AroundChecker {
             Expr e = settings.get("clip").value();
             String kind = e instanceof Expr.Call c ? c.callee().text() : null;
             if (!"value".equals(kind) && !"norm".equals(kind)) {
-                diagnostics.error(e.span(), "E040", "`clip` takes `value(c)` or `norm(c)`",
-                        "`value` clips each gradient element to [−c, c]; `norm` scales the whole gradient down to norm c");
+                String hint = kind == null ? null : Spelling.didYouMean(kind, Set.of("value", "norm"));
+                diagnostics.error(e.span(), "E040", "`clip` takes `value(c)` or `norm(c)`", hint != null ? hint
+                        : "`value` clips each gradient element to [−c, c]; `norm` scales the whole gradient down to norm c");
             } else {
                 Arguments args = new Arguments((Expr.Call) e, diagnostics);
                 double c = args.number(0, "max", Double.NaN);
@@ -78,6 +79,9 @@ final class AroundChecker {
         if (settings.containsKey("schedule") && optimizer != null) {
             Expr e = settings.get("schedule").value();
             List<Expr> items = e instanceof Expr.ListOf l ? l.elements() : List.of(e);
+            if (items.isEmpty()) {
+                diagnostics.error(e.span(), "E040", "`schedule` needs at least one schedule", "remove the setting to keep hyperparameters constant");
+            }
             Map<String, Expr> seen = new HashMap<>();
             for (Expr item : items) {
                 Expr schedule = item instanceof Expr.For f ? f.value() : item;
@@ -122,7 +126,8 @@ final class AroundChecker {
         String kind = e instanceof Expr.Call c ? c.callee().text() : e instanceof Expr.Name n ? n.name() : null;
         if (kind == null || !SCHEDULES.contains(kind)) {
             String hint = kind == null ? null : Spelling.didYouMean(kind, SCHEDULES);
-            diagnostics.error(e.span(), "E045", "unknown schedule `" + e.span().text() + "`",
+            diagnostics.error(e instanceof Expr.Call c ? c.callee().span() : e.span(), "E045",
+                    "unknown schedule `" + (e instanceof Expr.Call c ? c.callee().text() : e.span().text()) + "`",
                     hint != null ? hint : "the schedules are " + String.join(", ", SCHEDULES.stream().sorted().toList()));
             return null;
         }

@@ -174,7 +174,7 @@ public final class ModelChecker {
             return null;
         }
         ModelGraph.Node input = node(positional.get(0).value(), scope, naming, layers);
-        Arguments args = new Arguments(c, diagnostics);
+        Arguments args = new Arguments(c, diagnostics, 1);
         ModelGraph.Node result = switch (fn) {
             case "dense" -> {
                 Integer units = args.positiveInteger(1, "units", true);

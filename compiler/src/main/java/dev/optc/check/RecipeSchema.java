@@ -41,7 +41,7 @@ final class RecipeSchema {
         add("accumulate", "the number of batches whose gradients make one step", true, false);
         // Known settings of the language that later versions carry out.
         for (String s : new String[] {"stop", "monitor", "stages", "teacher", "hints", "curriculum",
-                "continuation", "alternate", "compare", "steps", "plot", "checkpoint"}) {
+                "continuation", "alternate", "compare", "plot", "checkpoint"}) {
             add(s, "", false, false);
         }
     }

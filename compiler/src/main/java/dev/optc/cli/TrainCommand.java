@@ -11,6 +11,8 @@ import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.Trainer;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
+import dev.optc.runtime.train.CompiledObjective;
+import dev.optc.runtime.train.Minimization;
 import dev.optc.runtime.train.TrainingDiverged;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,6 +38,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "overrides the recipe's seed")
     Long seed;
 
+    @Option(names = "--steps", paramLabel = "N", description = "overrides the recipe's steps (objectives)")
+    Integer steps;
+
     @Option(names = "--out", paramLabel = "DIR", description = "where to write final.safetensors (default runs/<recipe>)")
     Path out;
 
@@ -47,6 +52,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.print(new DiagnosticRenderer().render(compilation.warnings()));
             CompiledRecipe compiled = recipeName == null ? compilation.first() : compilation.recipe(recipeName);
             CheckedRecipe recipe = compiled.recipe();
+            if (compiled.minimizesObjective()) return minimize(compiled, stdout);
             Dataset.Split split = DataLoading.load(recipe, file);
             if (epochs != null && epochs < 1) throw new SourceLoader.UserError("--epochs must be at least 1");
             TrainOptions options = TrainOptions.defaults();
@@ -80,6 +86,42 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("optc: " + e.getMessage());
             return 1;
         }
+    }
+
+    private int minimize(CompiledRecipe compiled, PrintStream stdout) throws IOException, SourceLoader.UserError {
+        if (steps != null && steps < 1) throw new SourceLoader.UserError("--steps must be at least 1");
+        TrainOptions options = TrainOptions.defaults();
+        if (seed != null) options = options.withSeed(seed);
+        if (steps != null) options = options.withSteps(steps);
+        CompiledObjective minimizer = compiled.newMinimizer(options);
+        int total = steps != null ? steps : compiled.recipe().steps();
+        int every = Math.max(1, total / 10);
+        String width = Integer.toString(String.valueOf(total).length());
+        stdout.printf(Locale.ROOT, "minimizing %s with %s: %d steps%n", minimizer.objectiveName(),
+                compiled.recipe().optimizer().rule().name().text(), total);
+        Minimization result = minimizer.minimize((t, value) -> {
+            if (t == 1 || t % every == 0 || t == total) {
+                stdout.printf(Locale.ROOT, "step %" + width + "d/%d  J = %.6g%n", t, total, value);
+            }
+        });
+        stdout.printf(Locale.ROOT, "final J = %.6g%n", result.finalValue());
+        for (var p : minimizer.parameters()) {
+            float[] v = java.util.Arrays.copyOfRange(result.parameters(), p.offset(), p.offset() + p.size());
+            stdout.println("  " + p.name() + " = " + format(v));
+        }
+        Path dir = out != null ? out : Path.of("runs", compiled.name());
+        Files.createDirectories(dir);
+        Path weights = dir.resolve("final.safetensors");
+        minimizer.save(weights);
+        stdout.println("wrote " + weights);
+        return 0;
+    }
+
+    private static String format(float[] v) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < Math.min(v.length, 8); i++) s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6g", v[i]));
+        if (v.length > 8) s.append(", ... (").append(v.length).append(" values)");
+        return s.append(']').toString();
     }
 
     static String line(EpochReport r) {

@@ -88,32 +88,7 @@ public final class TrainerClassGenerator {
         mv.visitLdcInsn(recipe.around().accumulate());
         schedules(mv, recipe);
         mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE + ";)V", false);
-        // new ParameterSpec[] {...}
-        mv.visitLdcInsn(program.parameters().size());
-        mv.visitTypeInsn(ANEWARRAY, SPEC);
-        for (int i = 0; i < program.parameters().size(); i++) {
-            ParameterSlice p = program.parameters().get(i);
-            mv.visitInsn(DUP);
-            mv.visitLdcInsn(i);
-            mv.visitTypeInsn(NEW, SPEC);
-            mv.visitInsn(DUP);
-            mv.visitLdcInsn(p.name());
-            mv.visitLdcInsn(p.offset());
-            mv.visitLdcInsn(p.shape().length);
-            mv.visitIntInsn(NEWARRAY, T_INT);
-            for (int d = 0; d < p.shape().length; d++) {
-                mv.visitInsn(DUP);
-                mv.visitLdcInsn(d);
-                mv.visitLdcInsn(p.shape()[d]);
-                mv.visitInsn(IASTORE);
-            }
-            mv.visitLdcInsn(p.init());
-            mv.visitLdcInsn(p.fanIn());
-            mv.visitLdcInsn(p.fanOut());
-            mv.visitLdcInsn(p.constant());
-            mv.visitMethodInsn(INVOKESPECIAL, SPEC, "<init>", "(Ljava/lang/String;I[ILjava/lang/String;IID)V", false);
-            mv.visitInsn(AASTORE);
-        }
+        parameterSpecs(mv, program.parameters());
         mv.visitVarInsn(ALOAD, 1);
         mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "(L" + SETTINGS + ";[L" + SPEC + ";L" + OPTIONS + ";)V", false);
 
@@ -167,8 +142,37 @@ public final class TrainerClassGenerator {
         mv.visitEnd();
     }
 
+    /** {@code new ParameterSpec[] {...}}: every parameter tensor's name, place, shape and initialization. */
+    static void parameterSpecs(MethodVisitor mv, List<ParameterSlice> parameters) {
+        mv.visitLdcInsn(parameters.size());
+        mv.visitTypeInsn(ANEWARRAY, SPEC);
+        for (int i = 0; i < parameters.size(); i++) {
+            ParameterSlice p = parameters.get(i);
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(i);
+            mv.visitTypeInsn(NEW, SPEC);
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(p.name());
+            mv.visitLdcInsn(p.offset());
+            mv.visitLdcInsn(p.shape().length);
+            mv.visitIntInsn(NEWARRAY, T_INT);
+            for (int d = 0; d < p.shape().length; d++) {
+                mv.visitInsn(DUP);
+                mv.visitLdcInsn(d);
+                mv.visitLdcInsn(p.shape()[d]);
+                mv.visitInsn(IASTORE);
+            }
+            mv.visitLdcInsn(p.init());
+            mv.visitLdcInsn(p.fanIn());
+            mv.visitLdcInsn(p.fanOut());
+            mv.visitLdcInsn(p.constant());
+            mv.visitMethodInsn(INVOKESPECIAL, SPEC, "<init>", "(Ljava/lang/String;I[ILjava/lang/String;IID)V", false);
+            mv.visitInsn(AASTORE);
+        }
+    }
+
     /** {@code new Schedule[] {...}} from the recipe's schedules. */
-    private static void schedules(MethodVisitor mv, CheckedRecipe recipe) {
+    static void schedules(MethodVisitor mv, CheckedRecipe recipe) {
         var specs = recipe.around().schedules();
         mv.visitLdcInsn(specs.size());
         mv.visitTypeInsn(ANEWARRAY, SCHEDULE);

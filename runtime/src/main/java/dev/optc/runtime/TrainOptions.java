@@ -5,14 +5,17 @@ package dev.optc.runtime;
  *
  * @param seed   the seed of initialization and shuffling
  * @param epochs the number of epochs {@code fit} runs
+ * @param steps  the number of steps minimizing an objective runs
  */
-public record TrainOptions(Long seed, Integer epochs) {
+public record TrainOptions(Long seed, Integer epochs, Integer steps) {
 
-    public static TrainOptions defaults() { return new TrainOptions(null, null); }
+    public static TrainOptions defaults() { return new TrainOptions(null, null, null); }
 
-    public static TrainOptions seed(long seed) { return new TrainOptions(seed, null); }
+    public static TrainOptions seed(long seed) { return new TrainOptions(seed, null, null); }
 
-    public TrainOptions withEpochs(int epochs) { return new TrainOptions(seed, epochs); }
+    public TrainOptions withEpochs(int epochs) { return new TrainOptions(seed, epochs, steps); }
 
-    public TrainOptions withSeed(long seed) { return new TrainOptions(seed, epochs); }
+    public TrainOptions withSteps(int steps) { return new TrainOptions(seed, epochs, steps); }
+
+    public TrainOptions withSeed(long seed) { return new TrainOptions(seed, epochs, steps); }
 }

@@ -7,8 +7,7 @@ import dev.optc.runtime.TrainListener;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.TrainResult;
 import dev.optc.runtime.Trainer;
-import dev.optc.runtime.checkpoint.Safetensors;
-import dev.optc.runtime.checkpoint.Tensor;
+import dev.optc.runtime.checkpoint.ParameterFiles;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.init.Initializers;
@@ -18,9 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -92,8 +89,8 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         int accumulate = Math.max(1, settings.accumulate());
         long stepsPerEpoch = Math.max(1, (batchesPerEpoch + accumulate - 1) / accumulate);
         Schedule[] schedules = settings.schedules();
-        double[] initial = new double[schedules.length];
-        for (int s = 0; s < schedules.length; s++) initial[s] = hyperparameter(schedules[s].hyperparameter());
+        double[] initial = scheduleStart(schedules);
+        startAverage(step);
         float[] accumulated = accumulate > 1 ? new float[grads.length] : null;
         List<EpochReport> reports = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -140,6 +137,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             reports.add(report);
             listener.epochEnded(report);
         }
+        gradientScale = 1.0;
         return new TrainResult(List.copyOf(reports));
     }
 
@@ -298,14 +296,6 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** Steps taken so far. */
     public long step() { return step; }
 
-    /**
-     * The averaged weights θ̂ that an `average` setting maintains inside the fused update, at the offsets of the
-     * parameters; null when the recipe does not average. Evaluation, prediction and checkpoints use them.
-     */
-    protected float[] averagedParameters() {
-        return null;
-    }
-
     @Override
     public float[] parameter(String name) {
         ParameterSpec p = spec(name);
@@ -319,6 +309,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             throw new IllegalArgumentException(name + " holds " + p.size() + " values, not " + values.length);
         }
         System.arraycopy(values, 0, params, p.offset(), p.size());
+        // New weights start a new average: θ̂ = θ for that tensor.
+        float[] averaged = averagedParameters();
+        if (averaged != null) System.arraycopy(values, 0, averaged, p.offset(), p.size());
     }
 
     private ParameterSpec spec(String name) {
@@ -330,30 +323,14 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The weights, averaged ones when the recipe averages. */
     @Override
     public void save(Path file) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
         float[] averaged = step > 0 ? averagedParameters() : null;
-        float[] source = averaged != null ? averaged : params;
-        for (ParameterSpec p : specs) {
-            tensors.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(source, p.offset(), p.offset() + p.size())));
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "pt");
-        metadata.put("optc.recipe", settings.recipe());
-        metadata.put("optc.step", Long.toString(step));
-        Safetensors.write(file, tensors, metadata);
+        ParameterFiles.write(file, specs, averaged != null ? averaged : params, settings.recipe(), step);
     }
 
     @Override
     public void load(Path file) throws IOException {
-        Safetensors.Checkpoint checkpoint = Safetensors.read(file);
-        for (ParameterSpec p : specs) {
-            Tensor t = checkpoint.tensors().get(p.name());
-            if (t == null) throw new IOException(file + ": has no tensor " + p.name());
-            if (!Arrays.equals(t.shape(), p.shape())) {
-                throw new IOException(file + ": " + p.name() + " has shape " + Arrays.toString(t.shape()) + ", the model needs "
-                        + Arrays.toString(p.shape()));
-            }
-        }
-        for (ParameterSpec p : specs) setParameter(p.name(), checkpoint.tensors().get(p.name()).data());
+        ParameterFiles.read(file, specs, params);
+        float[] averaged = averagedParameters();
+        if (averaged != null) System.arraycopy(params, 0, averaged, 0, params.length);
     }
 }

@@ -15,6 +15,9 @@ public abstract class Optimizable {
     /** The factor the fused update multiplies every gradient by: below 1 when the gradient norm is clipped. */
     protected double gradientScale = 1.0;
 
+    /** ε₀ of each scheduled hyperparameter, taken when the schedule first runs; later runs continue from it. */
+    private double[] scheduleStart;
+
     protected Optimizable(int parameterCount) {
         this.params = new float[parameterCount];
         this.grads = new float[parameterCount];
@@ -46,6 +49,32 @@ public abstract class Optimizable {
 
     /** The live flat gradient buffer, at the same offsets; not a copy. */
     public float[] flatGradients() { return grads; }
+
+    /**
+     * The averaged weights θ̂ that an `average` setting maintains inside the fused update, at the offsets of the
+     * parameters; null when the recipe does not average. Evaluation, prediction and checkpoints use them.
+     */
+    protected float[] averagedParameters() {
+        return null;
+    }
+
+    /**
+     * The initial value of every scheduled hyperparameter: read once, at the first step, so that training in several
+     * calls continues the schedule rather than restarting it from a decayed value.
+     */
+    protected double[] scheduleStart(Schedule[] schedules) {
+        if (scheduleStart == null) {
+            scheduleStart = new double[schedules.length];
+            for (int s = 0; s < schedules.length; s++) scheduleStart[s] = hyperparameter(schedules[s].hyperparameter());
+        }
+        return scheduleStart;
+    }
+
+    /** Before the first step, the average starts at the weights training starts from (set or loaded after construction). */
+    protected void startAverage(long step) {
+        float[] averaged = averagedParameters();
+        if (averaged != null && step == 0) System.arraycopy(params, 0, averaged, 0, params.length);
+    }
 
     /** Global gradient clipping: if ‖g‖ > c, the update uses g·c/‖g‖ (the scale is applied inside the fused loop). */
     protected void clipGradientNorm(double c) {

@@ -25,7 +25,10 @@ public final class VectorReductions {
         for (; from + block <= x.length; from += block) total += block(x, from, from + block);
         int upper = from + SPECIES.loopBound(x.length - from);
         if (upper > from) total += block(x, from, upper);
-        return total + Reductions.scalarSumOfSquares(x, upper, x.length);
+        total += Reductions.scalarSumOfSquares(x, upper, x.length);
+        // Float lanes overflow for |x| above about 1.8e19 — exactly the exploding gradients clipping is for — and
+        // then the double sum gives the right answer.
+        return Double.isFinite(total) ? total : Reductions.scalarSumOfSquares(x, 0, x.length);
     }
 
     /** Σ x² over [from, to), where to − from is a multiple of the lane count. */

@@ -1,0 +1,44 @@
+package dev.optc.runtime.checkpoint;
+
+import dev.optc.runtime.ParameterSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Named parameter tensors of a flat buffer, to and from a safetensors file with PyTorch's names and layouts. */
+public final class ParameterFiles {
+    private ParameterFiles() {
+    }
+
+    /** Writes every tensor of {@code specs} from {@code flat}, atomically. */
+    public static void write(Path file, List<ParameterSpec> specs, float[] flat, String recipe, long step) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (ParameterSpec p : specs) {
+            tensors.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(flat, p.offset(), p.offset() + p.size())));
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("optc.recipe", recipe);
+        metadata.put("optc.step", Long.toString(step));
+        Safetensors.write(file, tensors, metadata);
+    }
+
+    /** Reads every tensor of {@code specs} into {@code flat}; nothing is changed unless all of them fit. */
+    public static void read(Path file, List<ParameterSpec> specs, float[] flat) throws IOException {
+        Safetensors.Checkpoint checkpoint = Safetensors.read(file);
+        for (ParameterSpec p : specs) {
+            Tensor t = checkpoint.tensors().get(p.name());
+            if (t == null) {
+                throw new IOException(file + ": has no tensor " + p.name() + "; it has " + checkpoint.tensors().keySet());
+            }
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new IOException(file + ": " + p.name() + " has shape " + Arrays.toString(t.shape()) + ", the model needs "
+                        + Arrays.toString(p.shape()));
+            }
+        }
+        for (ParameterSpec p : specs) System.arraycopy(checkpoint.tensors().get(p.name()).data(), 0, flat, p.offset(), p.size());
+    }
+}

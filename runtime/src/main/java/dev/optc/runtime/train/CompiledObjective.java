@@ -1,0 +1,105 @@
+package dev.optc.runtime.train;
+
+import dev.optc.runtime.ParameterSpec;
+import dev.optc.runtime.TrainOptions;
+import dev.optc.runtime.checkpoint.ParameterFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The minimization loop every generated minimizer extends: an objective J(θ) of parameter tensors, minimized by the
+ * recipe's optimizer for a number of steps. The generated subclass computes J and ∇J; this class runs the steps,
+ * with the recipe's schedules and clipping, and records the trajectory.
+ */
+public abstract class CompiledObjective extends Optimizable {
+    private final ObjectiveSettings settings;
+    private final List<ParameterSpec> specs;
+    private final int steps;
+    private long step;
+
+    protected CompiledObjective(ObjectiveSettings settings, ParameterSpec[] specs, TrainOptions options) {
+        super(settings.parameterCount());
+        this.settings = settings;
+        this.specs = List.of(specs);
+        this.steps = options.steps() != null ? options.steps() : settings.steps();
+    }
+
+    /** J at the current parameters. */
+    protected abstract double value();
+
+    /** J at the current parameters, with ∇J left in {@link #grads}. */
+    protected abstract double computeGradients();
+
+    @FunctionalInterface
+    public interface StepListener {
+        /** After step t, whose starting point had value J. */
+        void stepped(long t, double value);
+    }
+
+    public Minimization minimize(StepListener listener) {
+        Schedule[] schedules = settings.schedules();
+        double[] initial = scheduleStart(schedules);
+        startAverage(step);
+        double[] values = new double[steps];
+        float[][] trajectory = new float[steps + 1][];
+        for (int i = 0; i < steps; i++) {
+            for (int s = 0; s < schedules.length; s++) {
+                setHyperparameter(schedules[s].hyperparameter(), schedules[s].value(initial[s], step, schedules[s].spanInSteps(1)));
+            }
+            trajectory[i] = params.clone();
+            lookahead(step + 1);
+            double j = computeGradients();
+            if (!Double.isFinite(j)) {
+                throw new TrainingDiverged("the objective became " + j + " at step " + (step + 1)
+                        + "; lower the learning rate or clip the gradients");
+            }
+            step++;
+            clipGradientNorm(settings.clipNorm());
+            update(step);
+            values[i] = j;
+            listener.stepped(step, j);
+        }
+        gradientScale = 1.0;
+        float[] result = finalParameters();
+        trajectory[steps] = result.clone();
+        return new Minimization(values, valueAt(result), result, trajectory);
+    }
+
+    /** The parameters to report: the averaged ones when the recipe averages. */
+    public float[] finalParameters() {
+        float[] averaged = step > 0 ? averagedParameters() : null;
+        return (averaged != null ? averaged : params).clone();
+    }
+
+    /** J at the given parameters (the current ones are kept). */
+    public double valueAt(float[] theta) {
+        float[] saved = params.clone();
+        System.arraycopy(theta, 0, params, 0, params.length);
+        try {
+            return value();
+        } finally {
+            System.arraycopy(saved, 0, params, 0, params.length);
+        }
+    }
+
+    public String recipeName() { return settings.recipe(); }
+
+    public String objectiveName() { return settings.objective(); }
+
+    public List<ParameterSpec> parameters() { return specs; }
+
+    public long step() { return step; }
+
+    public float[] parameter(String name) {
+        for (ParameterSpec p : specs) {
+            if (p.name().equals(name)) return Arrays.copyOfRange(params, p.offset(), p.offset() + p.size());
+        }
+        throw new IllegalArgumentException("no parameter named " + name);
+    }
+
+    public void save(Path file) throws IOException {
+        ParameterFiles.write(file, specs, finalParameters(), settings.recipe(), step);
+    }
+}
