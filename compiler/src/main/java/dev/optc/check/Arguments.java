@@ -76,20 +76,6 @@ final class Arguments {
         return fallback;
     }
 
-    /** A bare name from a known set, such as `init: he_uniform`. */
-    String name(String argument, Set<String> allowed) {
-        Expr e = get(-1, argument);
-        if (e == null) return null;
-        String value = e instanceof Expr.Name n ? n.name() : e instanceof Expr.Call c && c.arguments().isEmpty() ? c.callee().text() : null;
-        if (value == null || !allowed.contains(value)) {
-            String hint = value == null ? null : Spelling.didYouMean(value, allowed);
-            diagnostics.error(e.span(), "E024", "unknown " + argument + " `" + (value == null ? e.span().text() : value) + "`",
-                    hint != null ? hint : "one of " + String.join(", ", allowed.stream().sorted().toList()));
-            return null;
-        }
-        return value;
-    }
-
     void allow(String name) {
         asked.add(name);
     }

@@ -11,9 +11,10 @@ public record CheckedRecipe(
         ObjectiveChoice objective,
         int steps,
         DataSpec data,
+        DataSpec test,
         Loss loss,
         OptimizerChoice optimizer,
-        String init,
+        Initialization init,
         int batch,
         int epochs,
         boolean shuffle,
@@ -30,8 +31,14 @@ public record CheckedRecipe(
     public record ObjectiveChoice(ObjectiveGraph graph, Map<String, Double> hyperparameters, SourceSpan span) {
     }
 
-    /** Where the examples come from. {@code validation} is a row count when ≥ 1, else a fraction of the rows. */
-    public record DataSpec(String format, String path, String label, double scale, double validation, SourceSpan span) {
+    /**
+     * Where the examples come from: {@code csv} (a file; {@code label} names its label column, null for the last),
+     * {@code idx} (a directory holding {@code <split>-images-idx3-ubyte[.gz]} and {@code <split>-labels-idx1-ubyte[.gz]}),
+     * {@code npy} (a features file and a labels file). Paths are relative to the recipe file. {@code validation}
+     * is a row count when ≥ 1, else a fraction of the rows.
+     */
+    public record DataSpec(String format, String path, String labels, String label, String split, double scale,
+                           double validation, SourceSpan span) {
     }
 
     /** An update rule and the values of its hyperparameters, in declaration order. */

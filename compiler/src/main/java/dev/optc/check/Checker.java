@@ -12,7 +12,7 @@ public final class Checker {
 
     public List<CheckedRecipe> check(Declarations declarations, Diagnostics diagnostics) {
         OptimizerChecker optimizers = new OptimizerChecker(diagnostics);
-        ModelChecker modelChecker = new ModelChecker(diagnostics, RecipeSchema.INITIALIZERS);
+        ModelChecker modelChecker = new ModelChecker(diagnostics);
         ObjectiveChecker objectives = new ObjectiveChecker(diagnostics);
         Map<String, ModelGraph> models = new HashMap<>();
         Map<String, ObjectiveGraph> objectiveGraphs = new HashMap<>();

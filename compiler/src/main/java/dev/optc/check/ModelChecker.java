@@ -18,12 +18,10 @@ public final class ModelChecker {
             "maxout", "dropout");
 
     private final Diagnostics diagnostics;
-    private final Set<String> initializers;
     private final Set<String> failed = new java.util.HashSet<>();
 
-    public ModelChecker(Diagnostics diagnostics, Set<String> initializers) {
+    public ModelChecker(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
-        this.initializers = initializers;
     }
 
     /** The graph, or null when the model has errors. */
@@ -178,11 +176,22 @@ public final class ModelChecker {
         ModelGraph.Node result = switch (fn) {
             case "dense" -> {
                 Integer units = args.positiveInteger(1, "units", true);
-                boolean bias = args.bool("bias", true);
-                String init = args.name("init", initializers);
+                Expr biasArg = args.get(-1, "bias");
+                boolean bias = true;
+                double biasInit = 0;
+                if (biasArg instanceof Expr.Bool b) {
+                    bias = b.value();
+                } else if (biasArg != null) {
+                    Double v = Constants.evaluate(biasArg);
+                    if (v == null) diagnostics.error(biasArg.span(), "E023", "`bias` is `true`, `false` or the biases' initial value",
+                            "for example `bias: 0.1` for ReLU units (8.4 of the seed)");
+                    else biasInit = v;
+                }
+                Expr initArg = args.get(-1, "init");
+                Initialization init = initArg == null ? null : Initialization.check(initArg, diagnostics);
                 args.allow("name");
                 if (input == null || units == null) yield null;
-                yield new ModelGraph.Dense(input, units, bias, init, naming.next("dense", c), c.span());
+                yield new ModelGraph.Dense(input, units, bias, biasInit, init, naming.next("dense", c), c.span());
             }
             case "relu", "sigmoid", "tanh", "softmax" -> {
                 yield input == null ? null : new ModelGraph.Activation(ActivationKind.valueOf(fn.toUpperCase()), input, 0, c.span());
@@ -195,6 +204,14 @@ public final class ModelChecker {
                 double momentum = args.number(-1, "momentum", 0.1);
                 double eps = args.number(-1, "delta", 1e-5);
                 args.allow("name");
+                if (!(momentum > 0 && momentum <= 1)) {
+                    diagnostics.error(c.span(), "E059", "batchnorm's `momentum` must be in (0, 1]", "PyTorch's default is 0.1");
+                    yield null;
+                }
+                if (input instanceof ModelGraph.Dense d && d.bias()) {
+                    diagnostics.warning(d.span(), "W002", "this dense layer's bias is redundant: the batchnorm after it subtracts the mean and adds its own β",
+                            "write `dense(..., bias: false)` (8.7.1 of the seed)");
+                }
                 yield input == null ? null : new ModelGraph.BatchNorm(input, momentum, eps, naming.next("bn", c), c.span());
             }
             case "maxout" -> {

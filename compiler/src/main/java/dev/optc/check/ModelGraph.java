@@ -19,8 +19,12 @@ public record ModelGraph(String name, Input input, Node output, List<Node> layer
     public record Input(String name, int width, SourceSpan span) implements Node {
     }
 
-    /** y = x·Wᵀ + b with W stored [out, in] like PyTorch's nn.Linear. {@code init} null means the recipe's. */
-    public record Dense(Node input, int width, boolean bias, String init, String name, SourceSpan span) implements Node {
+    /**
+     * y = x·Wᵀ + b with W stored [out, in] like PyTorch's nn.Linear. {@code init} null means the recipe's;
+     * {@code biasInit} is the bias's initial value (0 unless `bias: 0.1`).
+     */
+    public record Dense(Node input, int width, boolean bias, double biasInit, Initialization init, String name, SourceSpan span)
+            implements Node {
     }
 
     public record Activation(ActivationKind kind, Node input, double alpha, SourceSpan span) implements Node {

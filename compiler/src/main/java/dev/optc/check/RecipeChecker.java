@@ -76,10 +76,13 @@ public final class RecipeChecker {
         }
         if (objectiveRecipe) return objectiveRecipe(recipe, settings, errorsBefore);
         ModelGraph model = settings.containsKey("model") ? model(settings.get("model").value()) : null;
-        CheckedRecipe.DataSpec data = settings.containsKey("data") ? data(settings.get("data").value()) : null;
+        DataSourceChecker sources = new DataSourceChecker(diagnostics);
+        CheckedRecipe.DataSpec data = settings.containsKey("data") ? sources.check(settings.get("data").value(), true) : null;
+        CheckedRecipe.DataSpec test = settings.containsKey("test") ? sources.check(settings.get("test").value(), false) : null;
         CheckedRecipe.Loss loss = settings.containsKey("loss") ? loss(settings.get("loss").value()) : null;
         CheckedRecipe.OptimizerChoice optimizer = settings.containsKey("optimizer") ? optimizer(settings.get("optimizer").value()) : null;
-        String init = settings.containsKey("init") ? init(settings.get("init").value()) : "glorot_uniform";
+        Initialization init = settings.containsKey("init") ? Initialization.check(settings.get("init").value(), diagnostics)
+                : Initialization.DEFAULT;
         int batch = settings.containsKey("batch") ? batch(settings.get("batch")) : 32;
         int epochs = settings.containsKey("epochs") ? positiveInteger(settings.get("epochs"), 10) : 10;
         boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
@@ -94,7 +97,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
-        return new CheckedRecipe(recipe, model, null, 0, data, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed, around);
+        return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed, around);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -104,7 +107,7 @@ public final class RecipeChecker {
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
         CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
         if (diagnostics.errorCount() > errorsBefore || objective == null || optimizer == null) return null;
-        return new CheckedRecipe(recipe, null, objective, steps, null, null, optimizer, null, 0, 1, false, false, seed, around);
+        return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed, around);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {
@@ -175,48 +178,6 @@ public final class RecipeChecker {
             return null;
         }
         return models.get(n.name());
-    }
-
-    private CheckedRecipe.DataSpec data(Expr value) {
-        if (!(value instanceof Expr.Call c)) {
-            diagnostics.error(value.span(), "E040", "`data` takes a data source", "for example `data = csv(\"digits.csv\", validation: 0.2)`");
-            return null;
-        }
-        String format = c.callee().text();
-        if (!RecipeSchema.DATA_FORMATS.contains(format)) {
-            if (RecipeSchema.PLANNED_DATA_FORMATS.contains(format)) {
-                diagnostics.error(c.callee().span(), "E091", "data format `" + format + "` is not implemented in this version of optc",
-                        "convert the data to CSV: one header row, features first, the class in the last column");
-            } else {
-                diagnostics.error(c.callee().span(), "E013", "unknown data source `" + format + "`",
-                        hintOr(Spelling.didYouMean(format, RecipeSchema.DATA_FORMATS), "the data sources are csv(...)"));
-            }
-            return null;
-        }
-        Arguments args = new Arguments(c, diagnostics);
-        Expr path = args.get(0, "path");
-        String label = null;
-        Expr labelExpr = args.get(-1, "label");
-        if (labelExpr != null) {
-            if (labelExpr instanceof Expr.Str s) label = s.value();
-            else diagnostics.error(labelExpr.span(), "E023", "`label` takes the name of a column, as a string");
-        }
-        double scale = args.number(-1, "scale", 1.0);
-        double validation = args.number(-1, "validation", 0.0);
-        args.reportUnknown();
-        if (!(path instanceof Expr.Str p)) {
-            diagnostics.error(path == null ? c.span() : path.span(), "E023", "`csv` takes the file's path as a string",
-                    "paths are relative to the recipe file");
-            return null;
-        }
-        if (validation < 0 || (validation >= 1 && validation != Math.rint(validation))) {
-            diagnostics.error(args.get(-1, "validation").span(), "E023",
-                    "`validation` is a fraction in [0, 1) or a whole number of rows");
-        }
-        if (!(scale > 0) || Double.isInfinite(scale)) {
-            diagnostics.error(args.get(-1, "scale").span(), "E023", "`scale` must be a positive number");
-        }
-        return new CheckedRecipe.DataSpec(format, p.value(), label, scale, validation, c.span());
     }
 
     private CheckedRecipe.Loss loss(Expr value) {
@@ -305,20 +266,6 @@ public final class RecipeChecker {
             }
         }
         return ok ? new CheckedRecipe.OptimizerChoice(rule, values, value.span()) : null;
-    }
-
-    private String init(Expr value) {
-        String name = value instanceof Expr.Name n ? n.name() : value instanceof Expr.Call c ? c.callee().text() : null;
-        if (name != null && RecipeSchema.INITIALIZERS.contains(name) && value instanceof Expr.Name) return name;
-        if (name != null && RecipeSchema.PLANNED_INITIALIZERS.contains(name)) {
-            diagnostics.error(value.span(), "E091", "initialization `" + name + "` is not implemented in this version of optc",
-                    "use glorot_uniform or uniform_fan_in");
-            return null;
-        }
-        diagnostics.error(value.span(), "E013", "unknown initialization `" + value.span().text() + "`",
-                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.INITIALIZERS),
-                        "the initializations are glorot_uniform and uniform_fan_in"));
-        return null;
     }
 
     private int batch(Decl.Setting s) {

@@ -23,6 +23,7 @@ final class RecipeSchema {
 
     static {
         add("data", "a data source such as `csv(\"digits.csv\", validation: 0.2)`", true, true);
+        add("test", "a data source held out for the final test, such as `idx(\"fashion-mnist\", split: \"t10k\")`", true, false);
         add("model", "the name of a model", true, true);
         add("objective", "the name of an objective, with hyperparameters if any: `coupled(alpha: 0.1)`", true, false);
         add("steps", "the number of steps minimizing an objective", true, false);
@@ -47,14 +48,10 @@ final class RecipeSchema {
     }
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
-    static final Set<String> MODEL_ONLY = Set.of("data", "model", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
+    static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
             "accumulate");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
     static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");
-    static final Set<String> INITIALIZERS = Set.of("glorot_uniform", "uniform_fan_in");
-    static final Set<String> PLANNED_INITIALIZERS = Set.of("glorot_normal", "he_uniform", "he_normal", "orthogonal",
-            "sparse", "lsuv", "from");
-    static final Set<String> DATA_FORMATS = Set.of("csv");
-    static final Set<String> PLANNED_DATA_FORMATS = Set.of("idx", "npy");
+    static final Set<String> DATA_FORMATS = Set.of("csv", "idx", "npy");
 }

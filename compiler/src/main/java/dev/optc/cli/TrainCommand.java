@@ -38,6 +38,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "overrides the recipe's seed")
     Long seed;
 
+    @Option(names = "--data", paramLabel = "PATH", description = "replaces the path of the recipe's training data")
+    Path data;
+
     @Option(names = "--steps", paramLabel = "N", description = "overrides the recipe's steps (objectives)")
     Integer steps;
 
@@ -53,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
             CompiledRecipe compiled = recipeName == null ? compilation.first() : compilation.recipe(recipeName);
             CheckedRecipe recipe = compiled.recipe();
             if (compiled.minimizesObjective()) return minimize(compiled, stdout);
-            Dataset.Split split = DataLoading.load(recipe, file);
+            Dataset.Split split = DataLoading.training(recipe, file, data);
+            Dataset test = DataLoading.test(recipe, file, data);
             if (epochs != null && epochs < 1) throw new SourceLoader.UserError("--epochs must be at least 1");
             TrainOptions options = TrainOptions.defaults();
             if (seed != null) options = options.withSeed(seed);
@@ -70,6 +74,10 @@ final class TrainCommand implements Callable<Integer> {
             if (split.validation() != null) {
                 Evaluation v = trainer.evaluate(split.validation());
                 stdout.printf(Locale.ROOT, "final validation accuracy %.4f, loss %.4f%n", v.accuracy(), v.loss());
+            }
+            if (test != null) {
+                Evaluation t = trainer.evaluate(test);
+                stdout.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f (%d rows of %s)%n", t.accuracy(), t.loss(), t.rows(), test.name());
             }
             stdout.println("wrote " + weights);
             return 0;

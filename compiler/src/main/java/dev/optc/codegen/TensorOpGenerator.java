@@ -17,6 +17,9 @@ final class TensorOpGenerator {
     private static final String BIAS = "dev/optc/runtime/kernels/Bias";
     private static final String ACTIVATIONS = "dev/optc/runtime/kernels/Activations";
     private static final String ELEMENTWISE = "dev/optc/runtime/kernels/Elementwise";
+    private static final String BATCH_NORM = "dev/optc/runtime/kernels/BatchNormKernel";
+    private static final String DROPOUT = "dev/optc/runtime/kernels/Dropout";
+    private static final String MAXOUT = "dev/optc/runtime/kernels/Maxout";
 
     private final MethodVisitor mv;
     private final String owner;
@@ -33,6 +36,11 @@ final class TensorOpGenerator {
     }
 
     void emit(TensorOp op) {
+        emit(op, true);
+    }
+
+    /** {@code training} false emits the inference form: running statistics for batch norm, no dropout. */
+    void emit(TensorOp op, boolean training) {
         Label here = new Label();
         mv.visitLabel(here);
         mv.visitLineNumber(op.line(), here);
@@ -112,6 +120,90 @@ final class TensorOpGenerator {
                 bool(g.accumulate());
                 call(ACTIVATIONS, "backward", "(IF[F[F[F[FIIZ)V");
             }
+            case TensorOp.BatchNorm b -> {
+                buffer(b.x());
+                buffer(b.y());
+                if (training) {
+                    buffer(b.xhat());
+                    buffer(b.mean());
+                    buffer(b.invStd());
+                }
+                rows();
+                constant(b.x().width());
+                base("params");
+                constant(b.gamma().offset());
+                constant(b.beta().offset());
+                trainer("statistics");
+                constant(b.runningMean().offset());
+                constant(b.runningVar().offset());
+                if (training) {
+                    mv.visitLdcInsn((float) b.momentum());
+                    mv.visitLdcInsn((float) b.epsilon());
+                    call(BATCH_NORM, "forwardTraining", "([F[F[F[F[FII[FII[FIIFF)V");
+                } else {
+                    mv.visitLdcInsn((float) b.epsilon());
+                    call(BATCH_NORM, "forwardInference", "([F[FII[FII[FIIF)V");
+                }
+            }
+            case TensorOp.Dropout d -> {
+                if (training) {
+                    buffer(d.x());
+                    buffer(d.y());
+                    buffer(d.mask());
+                    elements(d.x());
+                    mv.visitLdcInsn((float) d.p());
+                    mv.visitVarInsn(ALOAD, 0);
+                    mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.BASE, "dropoutRandom", "Ljava/util/SplittableRandom;");
+                    call(DROPOUT, "forward", "([F[F[FIFLjava/util/SplittableRandom;)V");
+                } else {
+                    buffer(d.x());
+                    buffer(d.y());
+                    elements(d.x());
+                    mv.visitInsn(ICONST_0);
+                    call(ELEMENTWISE, "accumulate", "([F[FIZ)V");
+                }
+            }
+            case TensorOp.Maxout m -> {
+                buffer(m.x());
+                buffer(m.y());
+                buffer(m.argmax());
+                rows();
+                constant(m.y().width());
+                constant(m.k());
+                call(MAXOUT, "forward", "([F[F[FIII)V");
+            }
+            case TensorOp.BatchNormGrad g -> {
+                buffer(g.dy());
+                buffer(g.xhat());
+                buffer(g.invStd());
+                buffer(g.dx());
+                rows();
+                constant(g.dy().width());
+                base("params");
+                constant(g.gamma().offset());
+                base("grads");
+                constant(g.beta().offset());
+                bool(g.accumulate());
+                call(BATCH_NORM, "backward", "([F[F[F[FII[FI[FIZ)V");
+            }
+            case TensorOp.DropoutGrad g -> {
+                buffer(g.dy());
+                buffer(g.mask());
+                buffer(g.dx());
+                elements(g.dx());
+                bool(g.accumulate());
+                call(DROPOUT, "backward", "([F[F[FIZ)V");
+            }
+            case TensorOp.MaxoutGrad g -> {
+                buffer(g.dy());
+                buffer(g.argmax());
+                buffer(g.dx());
+                rows();
+                constant(g.dy().width());
+                constant(g.k());
+                bool(g.accumulate());
+                call(MAXOUT, "backward", "([F[F[FIIIZ)V");
+            }
             case TensorOp.AccumulateGrad g -> {
                 buffer(g.dy());
                 buffer(g.dx());
@@ -143,6 +235,11 @@ final class TensorOpGenerator {
     private void base(String field) {
         mv.visitVarInsn(ALOAD, 0);
         mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, field, "[F");
+    }
+
+    private void trainer(String field) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.BASE, field, "[F");
     }
 
     private void rows() {

@@ -89,8 +89,9 @@ public final class TrainerClassGenerator {
         schedules(mv, recipe);
         mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE + ";)V", false);
         parameterSpecs(mv, program.parameters());
+        parameterSpecs(mv, program.statistics());
         mv.visitVarInsn(ALOAD, 1);
-        mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "(L" + SETTINGS + ";[L" + SPEC + ";L" + OPTIONS + ";)V", false);
+        mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "(L" + SETTINGS + ";[L" + SPEC + ";[L" + SPEC + ";L" + OPTIONS + ";)V", false);
 
         members.initialize(mv);
         mv.visitInsn(RETURN);
@@ -105,9 +106,13 @@ public final class TrainerClassGenerator {
         for (Buffer b : program.buffers()) {
             if (b.equals(program.input())) continue;
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitVarInsn(ILOAD, 1);
-            mv.visitLdcInsn(b.width());
-            mv.visitInsn(IMUL);
+            if (b.perExample()) {
+                mv.visitVarInsn(ILOAD, 1);
+                mv.visitLdcInsn(b.width());
+                mv.visitInsn(IMUL);
+            } else {
+                mv.visitLdcInsn(b.width());
+            }
             mv.visitIntInsn(NEWARRAY, T_FLOAT);
             mv.visitFieldInsn(PUTFIELD, owner, TensorOpGenerator.field(b), "[F");
         }
@@ -198,7 +203,7 @@ public final class TrainerClassGenerator {
         mv.visitCode();
         lineNumber(mv, line);
         TensorOpGenerator ops = new TensorOpGenerator(mv, owner, program);
-        for (TensorOp op : program.forward()) ops.emit(op);
+        for (TensorOp op : program.forward()) ops.emit(op, false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

@@ -17,6 +17,12 @@ public final class TensorInterpreter {
     private final int rows;
     public final double[] params;
     public final double[] grads;
+    /** Running statistics (batch norm), as the trainer keeps them. */
+    public final double[] statistics;
+    /** Training mode: batch statistics and dropout; inference mode: running statistics, no dropout. */
+    private boolean training = true;
+    private final java.util.Map<Buffer, double[]> dropoutMasks = new java.util.HashMap<>();
+    private final java.util.SplittableRandom dropoutRandom = new java.util.SplittableRandom(12345);
 
     public TensorInterpreter(TensorProgram program, double[] params, int rows) {
         this.program = program;
@@ -24,8 +30,18 @@ public final class TensorInterpreter {
         this.grads = new double[params.length];
         this.rows = rows;
         this.buffers = new double[program.buffers().size()][];
-        for (Buffer b : program.buffers()) buffers[b.id()] = new double[rows * b.width()];
+        for (Buffer b : program.buffers()) buffers[b.id()] = new double[b.perExample() ? rows * b.width() : b.width()];
+        this.statistics = new double[program.statisticCount()];
+        for (var s : program.statistics()) java.util.Arrays.fill(statistics, s.offset(), s.offset() + s.size(), s.constant());
     }
+
+    public void setTraining(boolean training) { this.training = training; }
+
+    /**
+     * The dropout mask the interpreter uses for a layer (0 or 1/(1 − p) per element): drawn once, then fixed, so
+     * finite differences see one function.
+     */
+    public double[] dropoutMask(Buffer mask) { return dropoutMasks.get(mask); }
 
     public double[] buffer(Buffer b) { return buffers[b.id()]; }
 
@@ -156,6 +172,86 @@ public final class TensorInterpreter {
                         };
                         dx[i] = g.accumulate() ? dx[i] + v : v;
                     }
+                }
+            }
+            case TensorOp.BatchNorm b -> {
+                double[] x = buffer(b.x()), y = buffer(b.y()), xhat = buffer(b.xhat()), invStd = buffer(b.invStd());
+                int w = b.x().width();
+                for (int j = 0; j < w; j++) {
+                    double gamma = params[b.gamma().offset() + j], beta = params[b.beta().offset() + j];
+                    if (training) {
+                        double mean = 0, var = 0;
+                        for (int r = 0; r < rows; r++) mean += x[r * w + j];
+                        mean /= rows;
+                        for (int r = 0; r < rows; r++) var += (x[r * w + j] - mean) * (x[r * w + j] - mean);
+                        var /= rows;
+                        invStd[j] = 1 / Math.sqrt(var + b.epsilon());
+                        for (int r = 0; r < rows; r++) {
+                            xhat[r * w + j] = (x[r * w + j] - mean) * invStd[j];
+                            y[r * w + j] = gamma * xhat[r * w + j] + beta;
+                        }
+                        int m = b.runningMean().offset() + j, v = b.runningVar().offset() + j;
+                        statistics[m] = (1 - b.momentum()) * statistics[m] + b.momentum() * mean;
+                        statistics[v] = (1 - b.momentum()) * statistics[v] + b.momentum() * var * rows / Math.max(1, rows - 1);
+                    } else {
+                        double mean = statistics[b.runningMean().offset() + j], var = statistics[b.runningVar().offset() + j];
+                        for (int r = 0; r < rows; r++) y[r * w + j] = gamma * (x[r * w + j] - mean) / Math.sqrt(var + b.epsilon()) + beta;
+                    }
+                }
+            }
+            case TensorOp.Dropout d -> {
+                double[] x = buffer(d.x()), y = buffer(d.y());
+                if (!training) {
+                    System.arraycopy(x, 0, y, 0, rows * d.x().width());
+                } else {
+                    double[] mask = dropoutMasks.computeIfAbsent(d.mask(), k -> {
+                        double[] m = new double[rows * d.x().width()];
+                        for (int i = 0; i < m.length; i++) m[i] = dropoutRandom.nextDouble() < d.p() ? 0 : 1 / (1 - d.p());
+                        return m;
+                    });
+                    for (int i = 0; i < mask.length; i++) y[i] = x[i] * mask[i];
+                }
+            }
+            case TensorOp.Maxout m -> {
+                double[] x = buffer(m.x()), y = buffer(m.y()), argmax = buffer(m.argmax());
+                int out = m.y().width();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < out; j++) {
+                        int best = 0;
+                        for (int i = 1; i < m.k(); i++) if (x[r * out * m.k() + j * m.k() + i] > x[r * out * m.k() + j * m.k() + best]) best = i;
+                        y[r * out + j] = x[r * out * m.k() + j * m.k() + best];
+                        argmax[r * out + j] = best;
+                    }
+                }
+            }
+            case TensorOp.BatchNormGrad g -> {
+                double[] dy = buffer(g.dy()), xhat = buffer(g.xhat()), invStd = buffer(g.invStd()), dx = buffer(g.dx());
+                int w = g.dy().width();
+                for (int j = 0; j < w; j++) {
+                    double dBeta = 0, dGamma = 0;
+                    for (int r = 0; r < rows; r++) {
+                        dBeta += dy[r * w + j];
+                        dGamma += dy[r * w + j] * xhat[r * w + j];
+                    }
+                    grads[g.gamma().offset() + j] = dGamma;
+                    grads[g.beta().offset() + j] = dBeta;
+                    double gamma = params[g.gamma().offset() + j];
+                    for (int r = 0; r < rows; r++) {
+                        double v = gamma * invStd[j] / rows * (rows * dy[r * w + j] - dBeta - xhat[r * w + j] * dGamma);
+                        dx[r * w + j] = g.accumulate() ? dx[r * w + j] + v : v;
+                    }
+                }
+            }
+            case TensorOp.DropoutGrad g -> {
+                double[] dy = buffer(g.dy()), dx = buffer(g.dx()), mask = dropoutMasks.get(g.mask());
+                for (int i = 0; i < rows * g.dx().width(); i++) dx[i] = (g.accumulate() ? dx[i] : 0) + dy[i] * mask[i];
+            }
+            case TensorOp.MaxoutGrad g -> {
+                double[] dy = buffer(g.dy()), argmax = buffer(g.argmax()), dx = buffer(g.dx());
+                int out = g.dy().width();
+                if (!g.accumulate()) java.util.Arrays.fill(dx, 0, rows * out * g.k(), 0);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < out; j++) dx[r * out * g.k() + j * g.k() + (int) argmax[r * out + j]] += dy[r * out + j];
                 }
             }
             case TensorOp.AccumulateGrad g -> {

@@ -40,6 +40,8 @@ public final class UpdateInterpreter {
 
     public double state(int s, int element) { return state[s][element]; }
 
+    public void setState(int s, int element, double value) { state[s][element] = value; }
+
     /** The point where the gradient is to be taken at step t (θ itself when the rule has no lookahead). */
     public double[] lookahead(double[] theta, long t) {
         double[] point = theta.clone();

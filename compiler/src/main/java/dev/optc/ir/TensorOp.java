@@ -24,6 +24,34 @@ public sealed interface TensorOp {
     record Add(Buffer a, Buffer b, Buffer y, int line) implements TensorOp {
     }
 
+    /**
+     * Batch normalization: in training, batch statistics (x̂ and 1/√(δ+σ²) kept for the backward pass) and running
+     * estimates updated with {@code momentum}; in inference, the running estimates.
+     */
+    record BatchNorm(Buffer x, Buffer y, Buffer xhat, Buffer mean, Buffer invStd, ParameterSlice gamma, ParameterSlice beta,
+                     ParameterSlice runningMean, ParameterSlice runningVar, double momentum, double epsilon, int line)
+            implements TensorOp {
+    }
+
+    /** Inverted dropout in training (the mask kept), the identity in inference. */
+    record Dropout(Buffer x, Buffer y, Buffer mask, double p, int line) implements TensorOp {
+    }
+
+    /** The maximum of each group of k consecutive units (the winner kept). */
+    record Maxout(Buffer x, Buffer y, Buffer argmax, int k, int line) implements TensorOp {
+    }
+
+    /** dγ, dβ into the gradient buffer, and dx (or +=). */
+    record BatchNormGrad(Buffer dy, Buffer xhat, Buffer invStd, Buffer dx, ParameterSlice gamma, ParameterSlice beta,
+                         boolean accumulate, int line) implements TensorOp {
+    }
+
+    record DropoutGrad(Buffer dy, Buffer mask, Buffer dx, boolean accumulate, int line) implements TensorOp {
+    }
+
+    record MaxoutGrad(Buffer dy, Buffer argmax, Buffer dx, int k, boolean accumulate, int line) implements TensorOp {
+    }
+
     /** dx = dy·W (or +=). */
     record LinearGradInput(Buffer dy, ParameterSlice weight, Buffer dx, boolean accumulate, int line) implements TensorOp {
     }

@@ -54,11 +54,27 @@ public final class Autodiff {
                         backward.add(new TensorOp.AccumulateGrad(dy, gradient(side), accumulate(side), add.line()));
                     }
                 }
+                case TensorOp.BatchNorm b -> {
+                    if (!written.contains(b.y())) continue;
+                    // γ and β always get their gradients; dx is computed too, and nobody reads it when x is the input.
+                    Buffer dx = gradient(b.x());
+                    boolean accumulate = b.x() != program.input() && accumulate(b.x());
+                    backward.add(new TensorOp.BatchNormGrad(gradient(b.y()), b.xhat(), b.invStd(), dx, b.gamma(), b.beta(),
+                            accumulate, b.line()));
+                }
+                case TensorOp.Dropout d -> {
+                    if (!written.contains(d.y()) || d.x() == program.input()) continue;
+                    backward.add(new TensorOp.DropoutGrad(gradient(d.y()), d.mask(), gradient(d.x()), accumulate(d.x()), d.line()));
+                }
+                case TensorOp.Maxout m -> {
+                    if (!written.contains(m.y()) || m.x() == program.input()) continue;
+                    backward.add(new TensorOp.MaxoutGrad(gradient(m.y()), m.argmax(), gradient(m.x()), m.k(), accumulate(m.x()), m.line()));
+                }
                 default -> throw new IllegalStateException("not a forward op: " + op);
             }
         }
         return new TensorProgram(program.sourceName(), List.copyOf(buffers), program.parameters(), program.parameterCount(),
-                program.input(), program.output(), outputGradient, program.forward(), List.copyOf(backward), program.loss());
+                program.statistics(), program.statisticCount(), program.input(), program.output(), outputGradient, program.forward(), List.copyOf(backward), program.loss());
     }
 
     /** Whether the gradient of {@code x} already holds a contribution (then add), marking that it now does. */
@@ -68,7 +84,7 @@ public final class Autodiff {
 
     private Buffer gradient(Buffer b) {
         return gradients.computeIfAbsent(b, x -> {
-            Buffer g = new Buffer(buffers.size(), "d_" + x.name(), x.width());
+            Buffer g = new Buffer(buffers.size(), "d_" + x.name(), x.width(), x.perExample());
             buffers.add(g);
             return g;
         });

@@ -1,6 +1,7 @@
 package dev.optc.lower;
 
 import dev.optc.check.CheckedRecipe;
+import dev.optc.check.Initialization;
 import dev.optc.check.ModelGraph;
 import dev.optc.diagnostics.Diagnostics;
 import dev.optc.ir.Buffer;
@@ -21,6 +22,8 @@ public final class ModelLowering {
     private final Diagnostics diagnostics;
     private final List<Buffer> buffers = new ArrayList<>();
     private final List<ParameterSlice> parameters = new ArrayList<>();
+    private final List<ParameterSlice> statistics = new ArrayList<>();
+    private int statisticOffset;
     private final List<TensorOp> forward = new ArrayList<>();
     private final Map<ModelGraph.Node, Buffer> lowered = new IdentityHashMap<>();
     private int offset;
@@ -41,11 +44,11 @@ public final class ModelLowering {
             case MSE -> TensorProgram.Loss.MSE;
         };
         TensorProgram forwardOnly = new TensorProgram(recipe.decl().span().file().name(), buffers, parameters, offset,
-                input, output, null, forward, List.of(), loss);
+                statistics, statisticOffset, input, output, null, forward, List.of(), loss);
         return new Autodiff().differentiate(forwardOnly);
     }
 
-    private Buffer lower(ModelGraph.Node node, String recipeInit) {
+    private Buffer lower(ModelGraph.Node node, Initialization recipeInit) {
         Buffer done = lowered.get(node);
         if (done != null) return done;
         int line = node.span().line();
@@ -55,11 +58,12 @@ public final class ModelLowering {
                 Buffer x = lower(d.input(), recipeInit);
                 if (x == null) yield null;
                 Buffer y = buffer(d.name(), d.width());
-                String init = d.init() != null ? d.init() : recipeInit;
-                ParameterSlice w = parameter(d.name() + ".weight", new int[] {d.width(), x.width()}, init, x.width(), d.width());
+                Initialization init = d.init() != null ? d.init() : recipeInit;
+                ParameterSlice w = parameter(d.name() + ".weight", new int[] {d.width(), x.width()}, init.kind(), x.width(),
+                        d.width(), init.parameter());
                 forward.add(new TensorOp.Linear(x, w, y, line));
                 if (d.bias()) {
-                    ParameterSlice b = parameter(d.name() + ".bias", new int[] {d.width()}, "constant", 0, 0);
+                    ParameterSlice b = parameter(d.name() + ".bias", new int[] {d.width()}, "constant", 0, 0, d.biasInit());
                     forward.add(new TensorOp.AddBias(y, b, line));
                 }
                 yield y;
@@ -79,18 +83,41 @@ public final class ModelLowering {
                 forward.add(new TensorOp.Add(l, r, y, line));
                 yield y;
             }
-            case ModelGraph.BatchNorm b -> notYet(b, "batchnorm");
-            case ModelGraph.Maxout m -> notYet(m, "maxout");
-            case ModelGraph.Dropout d -> notYet(d, "dropout");
+            case ModelGraph.BatchNorm b -> {
+                Buffer x = lower(b.input(), recipeInit);
+                if (x == null) yield null;
+                int w = x.width();
+                Buffer y = buffer(b.name(), w);
+                Buffer xhat = buffer(b.name() + "_xhat", w);
+                Buffer mean = fixed(b.name() + "_mean", w);
+                Buffer invStd = fixed(b.name() + "_inv_std", w);
+                ParameterSlice gamma = parameter(b.name() + ".weight", new int[] {w}, "constant", 0, 0, 1.0);
+                ParameterSlice beta = parameter(b.name() + ".bias", new int[] {w}, "constant", 0, 0, 0.0);
+                ParameterSlice runningMean = statistic(b.name() + ".running_mean", w, 0.0);
+                ParameterSlice runningVar = statistic(b.name() + ".running_var", w, 1.0);
+                forward.add(new TensorOp.BatchNorm(x, y, xhat, mean, invStd, gamma, beta, runningMean, runningVar,
+                        b.momentum(), b.epsilon(), line));
+                yield y;
+            }
+            case ModelGraph.Maxout m -> {
+                Buffer x = lower(m.input(), recipeInit);
+                if (x == null) yield null;
+                Buffer y = buffer("maxout" + buffers.size(), m.width());
+                Buffer argmax = buffer("maxout_index" + buffers.size(), m.width());
+                forward.add(new TensorOp.Maxout(x, y, argmax, m.k(), line));
+                yield y;
+            }
+            case ModelGraph.Dropout d -> {
+                Buffer x = lower(d.input(), recipeInit);
+                if (x == null) yield null;
+                Buffer y = buffer("dropout" + buffers.size(), x.width());
+                Buffer mask = buffer("dropout_mask" + buffers.size(), x.width());
+                forward.add(new TensorOp.Dropout(x, y, mask, d.p(), line));
+                yield y;
+            }
         };
         if (result != null) lowered.put(node, result);
         return result;
-    }
-
-    private Buffer notYet(ModelGraph.Node node, String layer) {
-        diagnostics.error(node.span(), "E091", "layer `" + layer + "` is not implemented in this version of optc",
-                "the layers that train today are dense, relu, leaky_relu, sigmoid, tanh, softmax and `+`");
-        return null;
     }
 
     private Buffer buffer(String name, int width) {
@@ -99,8 +126,26 @@ public final class ModelLowering {
         return b;
     }
 
+    /** A vector of {@code width} floats that does not grow with the batch. */
+    private Buffer fixed(String name, int width) {
+        Buffer b = new Buffer(buffers.size(), name, width, false);
+        buffers.add(b);
+        return b;
+    }
+
+    private ParameterSlice statistic(String name, int width, double initial) {
+        ParameterSlice s = new ParameterSlice(name, statisticOffset, new int[] {width}, "constant", 0, 0, initial);
+        statistics.add(s);
+        statisticOffset += width;
+        return s;
+    }
+
     private ParameterSlice parameter(String name, int[] shape, String init, int fanIn, int fanOut) {
-        ParameterSlice p = new ParameterSlice(name, offset, shape, init, fanIn, fanOut, 0.0);
+        return parameter(name, shape, init, fanIn, fanOut, 0.0);
+    }
+
+    private ParameterSlice parameter(String name, int[] shape, String init, int fanIn, int fanOut, double constant) {
+        ParameterSlice p = new ParameterSlice(name, offset, shape, init, fanIn, fanOut, constant);
         parameters.add(p);
         offset += p.size();
         return p;

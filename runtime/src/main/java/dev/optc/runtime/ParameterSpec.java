@@ -9,7 +9,8 @@ package dev.optc.runtime;
  * @param init     how to initialize it: an initializer name such as {@code glorot_uniform}, or {@code constant}
  * @param fanIn    inputs per unit (for weights)
  * @param fanOut   units (for weights)
- * @param constant the value of a {@code constant} initialization
+ * @param constant the value of a {@code constant} initialization, or the parameter of the initializer (orthogonal's
+ *                 gain, sparse's k)
  */
 public record ParameterSpec(String name, int offset, int[] shape, String init, int fanIn, int fanOut, double constant) {
 

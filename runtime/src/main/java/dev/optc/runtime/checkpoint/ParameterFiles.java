@@ -13,11 +13,15 @@ public final class ParameterFiles {
     private ParameterFiles() {
     }
 
-    /** Writes every tensor of {@code specs} from {@code flat}, atomically. */
-    public static void write(Path file, List<ParameterSpec> specs, float[] flat, String recipe, long step) throws IOException {
+    /** Writes every tensor of {@code specs} from {@code flat}, then the statistics, atomically. */
+    public static void write(Path file, List<ParameterSpec> specs, float[] flat, List<ParameterSpec> statisticSpecs,
+                             float[] statistics, String recipe, long step) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (ParameterSpec p : specs) {
             tensors.put(p.name(), new Tensor(p.shape(), Arrays.copyOfRange(flat, p.offset(), p.offset() + p.size())));
+        }
+        for (ParameterSpec s : statisticSpecs) {
+            tensors.put(s.name(), new Tensor(s.shape(), Arrays.copyOfRange(statistics, s.offset(), s.offset() + s.size())));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
@@ -26,10 +30,13 @@ public final class ParameterFiles {
         Safetensors.write(file, tensors, metadata);
     }
 
-    /** Reads every tensor of {@code specs} into {@code flat}; nothing is changed unless all of them fit. */
-    public static void read(Path file, List<ParameterSpec> specs, float[] flat) throws IOException {
+    /** Reads every tensor of both lists into its flat buffer; nothing is changed unless all of them fit. */
+    public static void read(Path file, List<ParameterSpec> specs, float[] flat, List<ParameterSpec> statisticSpecs,
+                            float[] statistics) throws IOException {
         Safetensors.Checkpoint checkpoint = Safetensors.read(file);
-        for (ParameterSpec p : specs) {
+        List<ParameterSpec> all = new java.util.ArrayList<>(specs);
+        all.addAll(statisticSpecs);
+        for (ParameterSpec p : all) {
             Tensor t = checkpoint.tensors().get(p.name());
             if (t == null) {
                 throw new IOException(file + ": has no tensor " + p.name() + "; it has " + checkpoint.tensors().keySet());
@@ -40,5 +47,8 @@ public final class ParameterFiles {
             }
         }
         for (ParameterSpec p : specs) System.arraycopy(checkpoint.tensors().get(p.name()).data(), 0, flat, p.offset(), p.size());
+        for (ParameterSpec s : statisticSpecs) {
+            System.arraycopy(checkpoint.tensors().get(s.name()).data(), 0, statistics, s.offset(), s.size());
+        }
     }
 }

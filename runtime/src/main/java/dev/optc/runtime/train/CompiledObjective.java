@@ -100,6 +100,6 @@ public abstract class CompiledObjective extends Optimizable {
     }
 
     public void save(Path file) throws IOException {
-        ParameterFiles.write(file, specs, finalParameters(), settings.recipe(), step);
+        ParameterFiles.write(file, specs, finalParameters(), List.of(), new float[0], settings.recipe(), step);
     }
 }

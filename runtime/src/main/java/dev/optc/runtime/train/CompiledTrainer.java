@@ -31,6 +31,11 @@ import java.util.SplittableRandom;
 public abstract class CompiledTrainer extends Optimizable implements Trainer {
     protected final TrainingSettings settings;
     private final List<ParameterSpec> specs;
+    private final List<ParameterSpec> statisticSpecs;
+    /** State of the model the optimizer does not train (batch norm's running mean and variance), flat. */
+    protected final float[] statistics;
+    /** Dropout's masks are drawn from this generator, seeded from the recipe's seed. */
+    protected final SplittableRandom dropoutRandom;
     /** The current batch: features [rows, inputWidth] and labels. */
     protected float[] input = new float[0];
     protected int[] labels = new int[0];
@@ -42,20 +47,28 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
     private float[] swappedOut;
 
-    protected CompiledTrainer(TrainingSettings settings, ParameterSpec[] specs, TrainOptions options) {
+    protected CompiledTrainer(TrainingSettings settings, ParameterSpec[] specs, ParameterSpec[] statisticSpecs,
+                              TrainOptions options) {
         super(settings.parameterCount());
         this.settings = settings;
         this.specs = List.of(specs);
+        this.statisticSpecs = List.of(statisticSpecs);
+        int statisticCount = 0;
+        for (ParameterSpec s : statisticSpecs) statisticCount = Math.max(statisticCount, s.offset() + s.size());
+        this.statistics = new float[statisticCount];
+        for (ParameterSpec s : statisticSpecs) Arrays.fill(statistics, s.offset(), s.offset() + s.size(), (float) s.constant());
         this.seed = options.seed() != null ? options.seed() : settings.seed();
         this.epochs = options.epochs() != null ? options.epochs() : settings.epochs();
         // Golden-ratio increments decorrelate the two streams drawn from one seed.
         SplittableRandom initRandom = new SplittableRandom(seed);
         this.shuffleRandom = new SplittableRandom(seed + 0x9E3779B97F4A7C15L);
+        this.dropoutRandom = new SplittableRandom(seed + 2 * 0x9E3779B97F4A7C15L);
         for (ParameterSpec p : specs) {
             if (p.init().equals("constant")) {
                 Arrays.fill(params, p.offset(), p.offset() + p.size(), (float) p.constant());
             } else {
-                Initializers.fill(p.init(), params, p.offset(), p.size(), p.fanIn(), p.fanOut(), initRandom);
+                // Weights [out, in]; `constant` carries the initializer's parameter (orthogonal's gain, sparse's k).
+                Initializers.fill(p.init(), p.constant(), params, p.offset(), p.fanOut(), p.fanIn(), initRandom);
             }
         }
     }
@@ -293,6 +306,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     @Override
     public List<ParameterSpec> parameters() { return specs; }
 
+    /** The model's statistics (running means and variances), at their offsets in {@link #statistics}. */
+    public List<ParameterSpec> statisticSpecs() { return statisticSpecs; }
+
     /** Steps taken so far. */
     public long step() { return step; }
 
@@ -324,12 +340,13 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     @Override
     public void save(Path file) throws IOException {
         float[] averaged = step > 0 ? averagedParameters() : null;
-        ParameterFiles.write(file, specs, averaged != null ? averaged : params, settings.recipe(), step);
+        ParameterFiles.write(file, specs, averaged != null ? averaged : params, statisticSpecs, statistics,
+                settings.recipe(), step);
     }
 
     @Override
     public void load(Path file) throws IOException {
-        ParameterFiles.read(file, specs, params);
+        ParameterFiles.read(file, specs, params, statisticSpecs, statistics);
         float[] averaged = averagedParameters();
         if (averaged != null) System.arraycopy(params, 0, averaged, 0, params.length);
     }
