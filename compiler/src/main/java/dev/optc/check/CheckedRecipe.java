@@ -37,8 +37,7 @@ public record CheckedRecipe(
      * {@code npy} (a features file and a labels file). Paths are relative to the recipe file. {@code validation}
      * is a row count when ≥ 1, else a fraction of the rows.
      */
-    public record DataSpec(String format, String path, String labels, String label, String split, double scale,
-                           double validation, SourceSpan span) {
+    public record DataSpec(dev.optc.runtime.data.DataSource source, SourceSpan span) {
     }
 
     /** An update rule and the values of its hyperparameters, in declaration order. */

@@ -2,6 +2,7 @@ package dev.optc.check;
 
 import dev.optc.ast.Expr;
 import dev.optc.diagnostics.Diagnostics;
+import dev.optc.runtime.data.DataSource;
 import java.util.Set;
 
 /**
@@ -49,7 +50,7 @@ final class DataSourceChecker {
         if (!(scale > 0) || Double.isInfinite(scale)) {
             diagnostics.error(args.get(-1, "scale").span(), "E023", "`scale` must be a positive number");
         }
-        return new CheckedRecipe.DataSpec(format, path, labels, label, split, scale, validation, c.span());
+        return new CheckedRecipe.DataSpec(new DataSource(format, path, labels, label, split, scale, validation), c.span());
     }
 
     private String string(Arguments args, int index, String name, Expr.Call call, boolean required) {

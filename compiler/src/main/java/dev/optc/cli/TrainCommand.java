@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
             CheckedRecipe recipe = compiled.recipe();
             if (compiled.minimizesObjective()) return minimize(compiled, stdout);
             Dataset.Split split = DataLoading.training(recipe, file, data);
-            Dataset test = DataLoading.test(recipe, file, data);
+            Dataset test = DataLoading.test(recipe, file);
             if (epochs != null && epochs < 1) throw new SourceLoader.UserError("--epochs must be at least 1");
             TrainOptions options = TrainOptions.defaults();
             if (seed != null) options = options.withSeed(seed);

@@ -29,6 +29,7 @@ public final class TrainerClassGenerator {
     private static final String OPTIONS = "dev/optc/runtime/TrainOptions";
     private static final String LOSSES = "dev/optc/runtime/kernels/Losses";
     private static final String SCHEDULE = "dev/optc/runtime/train/Schedule";
+    private static final String DATA_SOURCE = "dev/optc/runtime/data/DataSource";
 
     /** The trainer class first, then its two update kernels (scalar and vector). */
     public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
@@ -87,7 +88,10 @@ public final class TrainerClassGenerator {
         mv.visitLdcInsn(recipe.around().clipNorm());
         mv.visitLdcInsn(recipe.around().accumulate());
         schedules(mv, recipe);
-        mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE + ";)V", false);
+        dataSource(mv, recipe.data() == null ? null : recipe.data().source());
+        dataSource(mv, recipe.test() == null ? null : recipe.test().source());
+        mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE
+                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";)V", false);
         parameterSpecs(mv, program.parameters());
         parameterSpecs(mv, program.statistics());
         mv.visitVarInsn(ALOAD, 1);
@@ -174,6 +178,24 @@ public final class TrainerClassGenerator {
             mv.visitMethodInsn(INVOKESPECIAL, SPEC, "<init>", "(Ljava/lang/String;I[ILjava/lang/String;IID)V", false);
             mv.visitInsn(AASTORE);
         }
+    }
+
+    /** {@code new DataSource(...)}, or null: so a compiled jar knows where its data is. */
+    private static void dataSource(MethodVisitor mv, dev.optc.runtime.data.DataSource s) {
+        if (s == null) {
+            mv.visitInsn(ACONST_NULL);
+            return;
+        }
+        mv.visitTypeInsn(NEW, DATA_SOURCE);
+        mv.visitInsn(DUP);
+        for (String v : new String[] {s.format(), s.path(), s.labels(), s.label(), s.split()}) {
+            if (v == null) mv.visitInsn(ACONST_NULL);
+            else mv.visitLdcInsn(v);
+        }
+        mv.visitLdcInsn(s.scale());
+        mv.visitLdcInsn(s.validation());
+        mv.visitMethodInsn(INVOKESPECIAL, DATA_SOURCE, "<init>",
+                "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;DD)V", false);
     }
 
     /** {@code new Schedule[] {...}} from the recipe's schedules. */

@@ -292,6 +292,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         return order;
     }
 
+    /** The settings the recipe was compiled with (its data sources among them). */
+    public TrainingSettings settings() { return settings; }
+
     // ---- parameters and checkpoints ----
 
     @Override

@@ -8,8 +8,11 @@ package dev.optc.runtime.train;
  * @param clipNorm   the largest global gradient norm before the gradient is scaled down; 0 for no clipping
  * @param accumulate how many batches' gradients are averaged into one step
  * @param schedules  the hyperparameters that change over training, and how
+ * @param data       where the training examples come from
+ * @param test       where the test examples come from; null when the recipe has none
  */
 public record TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
                                boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
-                               int accumulate, Schedule[] schedules) {
+                               int accumulate, Schedule[] schedules, dev.optc.runtime.data.DataSource data,
+                               dev.optc.runtime.data.DataSource test) {
 }
