@@ -97,6 +97,7 @@ public final class AstPrinter {
     private void expr(int depth, Expr e) {
         switch (e) {
             case Expr.Number n -> line(depth, "number " + n.text(), n.span());
+            case Expr.Invalid i -> line(depth, "invalid (a syntax error)", i.span());
             case Expr.Quantity q -> line(depth, "quantity " + q.value() + " " + q.unit().name().toLowerCase(), q.span());
             case Expr.Str s -> line(depth, "string \"" + s.value() + "\"", s.span());
             case Expr.Bool b -> line(depth, "bool " + b.value(), b.span());

@@ -10,6 +10,13 @@ public sealed interface Expr {
     record Number(double value, String text, SourceSpan span) implements Expr {
     }
 
+    /**
+     * What stands where a syntax error was: its statement still declares its name, so later uses of the name are not
+     * reported as unknown, and every check passes over it silently (the syntax error is already reported).
+     */
+    record Invalid(SourceSpan span) implements Expr {
+    }
+
     /** `20 epochs`, `500 steps`. */
     record Quantity(double value, Unit unit, SourceSpan span) implements Expr {
     }

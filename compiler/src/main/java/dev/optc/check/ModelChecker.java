@@ -141,6 +141,7 @@ public final class ModelChecker {
                 yield node;
             }
             case Expr.Call c -> call(c, scope, naming, layers);
+            case Expr.Invalid i -> null;
             case Expr.Binary b when b.op() == Expr.BinaryOp.ADD -> {
                 ModelGraph.Node l = node(b.left(), scope, naming, layers);
                 ModelGraph.Node r = node(b.right(), scope, naming, layers);

@@ -175,6 +175,7 @@ public final class ObjectiveChecker {
     private Value value(Expr expr, Map<String, Value> scope) {
         return switch (expr) {
             case Expr.Number n -> new Value(Shape.SCALAR, new ObjectiveGraph.Constant(n.value(), n.span()));
+            case Expr.Invalid i -> null;
             case Expr.Name n -> {
                 Value v = scope.get(n.name());
                 if (v == null && !failed.contains(n.name())) {

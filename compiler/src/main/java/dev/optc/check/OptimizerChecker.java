@@ -133,6 +133,8 @@ public final class OptimizerChecker {
         switch (expr) {
             case Expr.Number n -> {
             }
+            case Expr.Invalid i -> {
+            }
             case Expr.Name n -> {
                 String name = n.name();
                 if (isBuiltIn(name) || hyper.contains(name) || states.contains(name) || lets.contains(name)) return;

@@ -36,6 +36,7 @@ public final class RecipeChecker {
                         hint != null ? hint : "the settings are " + String.join(", ", RecipeSchema.SETTINGS.keySet()));
                 continue;
             }
+            if (s.value() instanceof Expr.Invalid) continue; // its syntax error is reported
             if (settings.containsKey(name)) {
                 diagnostics.error(s.name().span(), "E042", "setting `" + name + "` is given twice",
                         "the first is at line " + settings.get(name).span().line());

@@ -67,7 +67,13 @@ public final class Resolver {
                              Diagnostics diagnostics) {
         for (Program.Import imp : program.imports()) {
             Path base = path == null ? Path.of(".") : path.toAbsolutePath().getParent();
-            Path target = base.resolve(imp.path()).normalize();
+            Path target;
+            try {
+                target = base.resolve(imp.path()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                diagnostics.error(imp.span(), "E011", "`" + imp.path() + "` is not a valid path", e.getReason());
+                continue;
+            }
             if (stack.contains(target)) {
                 diagnostics.error(imp.span(), "E012", "import cycle: " + cycle(stack, target),
                         "move the shared declarations into a file that both can import");

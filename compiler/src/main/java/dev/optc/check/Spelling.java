@@ -17,7 +17,8 @@ final class Spelling {
                 best = candidate;
             }
         }
-        int allowed = Math.max(1, Math.min(name.length(), best == null ? 0 : best.length()) / 3);
+        // One edit in three characters: `adma` → `adam`, `sdg` → `sgd`; a one- or two-letter name is too short to guess.
+        int allowed = Math.min(name.length(), best == null ? 0 : best.length()) / 3;
         return best != null && bestDistance <= allowed ? best : null;
     }
 

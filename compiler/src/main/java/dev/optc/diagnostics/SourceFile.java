@@ -8,6 +8,8 @@ public final class SourceFile {
     private final String name;
     private final String text;
     private final int[] lineStarts;
+    /** Whether any character needs two UTF-16 units (an emoji): then ANTLR's code point indices differ from ours. */
+    private final boolean supplementary;
 
     public SourceFile(String name, String text) {
         this.name = name;
@@ -18,6 +20,14 @@ public final class SourceFile {
             if (text.charAt(i) == '\n') starts.add(i + 1);
         }
         this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        this.supplementary = text.codePoints().anyMatch(Character::isSupplementaryCodePoint);
+    }
+
+    /** The UTF-16 offset of a code point index (the parser counts code points). */
+    public int charOffset(int codePointIndex) {
+        if (!supplementary) return codePointIndex;
+        int count = text.codePointCount(0, text.length());
+        return codePointIndex >= count ? text.length() + (codePointIndex - count) : text.offsetByCodePoints(0, codePointIndex);
     }
 
     public String name() { return name; }

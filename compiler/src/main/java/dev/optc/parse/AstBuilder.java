@@ -58,6 +58,9 @@ final class AstBuilder {
         List<OptimizerStatement> body = new ArrayList<>();
         for (OptParser.OptimizerStatementContext s : ctx.optimizerStatement()) {
             if (!damaged(s)) body.add(optimizerStatement(s));
+            else if (s instanceof OptParser.LetStatementContext let && identifier(let.name) != null && written(let.ASSIGN())) {
+                body.add(new OptimizerStatement.Let(identifier(let.name), new Expr.Invalid(span(s)), span(s)));
+            }
         }
         return new Decl.OptimizerDecl(name, params(ctx.paramList()), body, span(ctx), !damaged(ctx));
     }
@@ -97,7 +100,12 @@ final class AstBuilder {
     private List<BodyStatement> body(List<OptParser.BodyStatementContext> statements) {
         List<BodyStatement> body = new ArrayList<>();
         for (OptParser.BodyStatementContext s : statements) {
-            if (damaged(s)) continue;
+            if (damaged(s)) {
+                if (s instanceof OptParser.BindStatementContext b && identifier(b.name) != null && written(b.ASSIGN())) {
+                    body.add(new BodyStatement.Bind(identifier(b.name), new Expr.Invalid(span(s)), span(s)));
+                }
+                continue;
+            }
             switch (s) {
                 case OptParser.BindStatementContext b -> body.add(new BodyStatement.Bind(identifier(b.name), expr(b.expr()), span(b)));
                 case OptParser.ReturnStatementContext r -> body.add(new BodyStatement.Return(expr(r.expr()), span(r)));
@@ -112,7 +120,9 @@ final class AstBuilder {
         if (name == null) return null;
         List<Decl.Setting> settings = new ArrayList<>();
         for (OptParser.SettingContext s : ctx.setting()) {
-            if (!damaged(s)) settings.add(new Decl.Setting(identifier(s.name.getStart()), expr(s.expr()), span(s)));
+            Identifier setting = s.name == null ? null : identifier(s.name.getStart());
+            if (!damaged(s)) settings.add(new Decl.Setting(setting, expr(s.expr()), span(s)));
+            else if (setting != null && written(s.ASSIGN())) settings.add(new Decl.Setting(setting, new Expr.Invalid(span(s)), span(s)));
         }
         return new Decl.RecipeDecl(name, settings, span(ctx), !damaged(ctx));
     }
@@ -261,19 +271,24 @@ final class AstBuilder {
         return false;
     }
 
+    /** Whether a token was really in the source, not conjured up by error recovery: `name =` was written. */
+    private static boolean written(TerminalNode node) {
+        return node != null && node.getSymbol().getTokenIndex() >= 0;
+    }
+
     private Identifier identifier(Token token) {
         if (token == null || token.getTokenIndex() < 0) return null;
         return new Identifier(token.getText(), span(token));
     }
 
     private SourceSpan span(Token token) {
-        return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
+        return new SourceSpan(file, file.charOffset(token.getStartIndex()), file.charOffset(token.getStopIndex() + 1));
     }
 
     private SourceSpan span(ParserRuleContext ctx) {
         Token stop = ctx.getStop() == null || ctx.getStop().getType() == Token.EOF ? ctx.getStart() : ctx.getStop();
         int end = Math.max(ctx.getStart().getStartIndex(), stop.getStopIndex() + 1);
-        return new SourceSpan(file, ctx.getStart().getStartIndex(), end);
+        return new SourceSpan(file, file.charOffset(ctx.getStart().getStartIndex()), file.charOffset(end));
     }
 
     private static String unquote(String quoted) {

@@ -80,10 +80,20 @@ final class SyntaxErrorListener extends BaseErrorListener {
         } else if (token.getType() == OptLexer.IMPORT && context instanceof OptParser.ProgramContext) {
             message = "`import` after a declaration";
             hint = "imports come first in a file: move it above the declarations";
+        } else if (token.getType() == OptLexer.ASSIGN && inArguments(context)) {
+            message = "unexpected `=` in an argument list";
+            hint = "a named argument is written with `:`, as in `lr: 0.1`";
         } else if (expected.contains(OptLexer.ASSIGN) && context instanceof OptParser.SettingContext) {
             message = "expected `=` after setting name, found " + found;
         } else if (expected.contains(OptLexer.NUMBER) && expected.contains(OptLexer.LPAREN) && expected.contains(OptLexer.IDENT)) {
             message = "expected an expression, found " + found;
+            if (previous != null && StatementRecovery.needsOperand(previous.getType())) {
+                hint = endOfLine || atEof || !StatementRecovery.needsOperand(token.getType())
+                        ? "a value is missing after `" + previous.getText() + "`"
+                        : "a value is missing between `" + previous.getText() + "` and `" + token.getText() + "`";
+            }
+        } else if (endOfLine && names.size() > 4 && !punctuation(expected).isEmpty()) {
+            message = "expected " + String.join(" or ", punctuation(expected)) + ", found end of line";
         } else if (names.isEmpty() || names.size() > 4 || inBody(context) && !endOfLine) {
             message = "unexpected " + found + " " + where(context);
         } else {
@@ -169,6 +179,26 @@ final class SyntaxErrorListener extends BaseErrorListener {
                 ? kind + " `" + t.getText() + "`" : "the " + kind;
     }
 
+    /**
+     * The punctuation among what was expected: where a line ends too early, "expected `,` or `)`" says what is missing
+     * better than the list of every operator that could also have continued the expression.
+     */
+    private static List<String> punctuation(IntervalSet expected) {
+        List<String> names = new ArrayList<>();
+        for (int type : new int[] {OptLexer.COLON, OptLexer.COMMA, OptLexer.RPAREN, OptLexer.RBRACK, OptLexer.RBRACE}) {
+            if (expected.contains(type)) names.add("`" + OptLexer.VOCABULARY.getLiteralName(type).charAt(1) + "`");
+        }
+        return names;
+    }
+
+    private static boolean inArguments(ParserRuleContext context) {
+        for (ParserRuleContext c = context; c != null; c = c.getParent()) {
+            if (c instanceof OptParser.ArgumentListContext || c instanceof OptParser.CallExprContext) return true;
+            if (c instanceof OptParser.ListExprContext || !StatementRecovery.midStatement(c)) return false;
+        }
+        return false;
+    }
+
     /** Between the statements of a declaration's body, where "expected `return` or `}` or a name" says little. */
     private static boolean inBody(ParserRuleContext context) {
         return lbrace(context) != null;
@@ -188,8 +218,11 @@ final class SyntaxErrorListener extends BaseErrorListener {
     }
 
     private static String hint(ParserRuleContext context, IntervalSet expected, Token token, boolean endOfLine) {
-        if (expected.contains(OptLexer.IDENT) && isKeyword(token) && !endOfLine && !inBody(context)) {
+        if (expected.contains(OptLexer.IDENT) && StatementRecovery.isKeyword(token.getType()) && !endOfLine && !inBody(context)) {
             return "`" + token.getText() + "` is a keyword and cannot be used as a name";
+        }
+        if (expected.contains(OptLexer.COLON) && context instanceof OptParser.ConditionalExprContext) {
+            return "a conditional is written `condition ? value : otherwise`";
         }
         if (endOfLine && expected.contains(OptLexer.RPAREN)) return "is a `)` missing at the end of this line?";
         if (endOfLine && expected.contains(OptLexer.RBRACK)) return "is a `]` missing at the end of this line?";
@@ -216,11 +249,6 @@ final class SyntaxErrorListener extends BaseErrorListener {
             return "arguments are separated by `,`; is a `)` missing?";
         }
         return null;
-    }
-
-    private static boolean isKeyword(Token token) {
-        String literal = OptLexer.VOCABULARY.getLiteralName(token.getType());
-        return literal != null && Character.isLetter(literal.charAt(1));
     }
 
     private static String hintForCharacter(String c) {
