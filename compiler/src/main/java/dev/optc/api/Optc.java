@@ -49,7 +49,9 @@ public final class Optc {
         List<CompiledRecipe> recipes = new ArrayList<>();
         if (!diagnostics.hasErrors()) {
             for (CheckedRecipe recipe : front.recipes()) {
-                UpdateKernel kernel = new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
+                // A full-batch solver replaces the update rule: the minimizer then carries an update that leaves θ as it is.
+                UpdateKernel kernel = recipe.solver() != null ? UpdateKernel.identity()
+                        : new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
                 kernel = new Fusion().apply(kernel, recipe.around());
                 kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
                 if (recipe.minimizesObjective()) {

@@ -20,7 +20,8 @@ public record CheckedRecipe(
         boolean shuffle,
         boolean dropLast,
         long seed,
-        Around around) {
+        Around around,
+        dev.optc.runtime.solvers.SolverChoice solver) {
 
     public String name() { return decl.name().text(); }
 

@@ -3,6 +3,7 @@ package dev.optc.check;
 import dev.optc.ast.Decl;
 import dev.optc.ast.Expr;
 import dev.optc.diagnostics.Diagnostics;
+import dev.optc.runtime.solvers.SolverChoice;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,17 +99,31 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
-        return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed, around);
+        return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
+                around, null);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
         CheckedRecipe.ObjectiveChoice objective = settings.containsKey("objective") ? objective(settings.get("objective").value()) : null;
-        CheckedRecipe.OptimizerChoice optimizer = settings.containsKey("optimizer") ? optimizer(settings.get("optimizer").value()) : null;
+        Expr optimizerValue = settings.containsKey("optimizer") ? settings.get("optimizer").value() : null;
+        SolverChoice solver = optimizerValue != null && SolverChecker.isSolver(optimizerValue)
+                ? new SolverChecker(diagnostics).check(optimizerValue) : null;
+        CheckedRecipe.OptimizerChoice optimizer = optimizerValue != null && solver == null && !SolverChecker.isSolver(optimizerValue)
+                ? optimizer(optimizerValue) : null;
         int steps = settings.containsKey("steps") ? positiveInteger(settings.get("steps"), 100) : 100;
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
         CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
-        if (diagnostics.errorCount() > errorsBefore || objective == null || optimizer == null) return null;
-        return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed, around);
+        if (solver != null) {
+            for (String s : new String[] {"schedule", "decay", "clip", "average"}) {
+                if (settings.containsKey(s)) {
+                    diagnostics.error(settings.get(s).name().span(), "E049", "`" + s + "` acts on an update rule; `"
+                            + solver.kind() + "` is a full-batch solver", "remove `" + s + "`, or use an update rule such as sgd or adam");
+                }
+            }
+        }
+        if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
+        return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
+                around, solver);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {
@@ -195,6 +210,11 @@ public final class RecipeChecker {
     }
 
     private CheckedRecipe.OptimizerChoice optimizer(Expr value) {
+        if (SolverChecker.isSolver(value)) {
+            diagnostics.error(value.span(), "E049", "full-batch solvers minimize objectives in this version of optc",
+                    "train a model with an update rule such as sgd or adam");
+            return null;
+        }
         Expr.Call call = value instanceof Expr.Call c ? c : null;
         String name = call != null ? call.callee().text() : value instanceof Expr.Name n ? n.name() : null;
         if (value instanceof Expr.ListOf) {

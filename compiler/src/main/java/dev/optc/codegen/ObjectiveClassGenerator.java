@@ -25,6 +25,7 @@ public final class ObjectiveClassGenerator {
     private static final String BASE = "dev/optc/runtime/train/CompiledObjective";
     private static final String SETTINGS = "dev/optc/runtime/train/ObjectiveSettings";
     private static final String OPS = "dev/optc/runtime/kernels/TensorOps";
+    private static final String SOLVER = "dev/optc/runtime/solvers/SolverChoice";
 
     public List<GeneratedClass> generate(CheckedRecipe recipe, ObjectiveProgram program, UpdateKernel kernel) {
         String owner = "dev/optc/generated/" + className(recipe.name());
@@ -32,7 +33,8 @@ public final class ObjectiveClassGenerator {
         ClassWriter cw = KernelClasses.writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
         cw.visitSource(source, null);
-        OptimizerMembers members = new OptimizerMembers(owner, kernel, program.parameterCount(), recipe.optimizer().span().line());
+        int optimizerLine = recipe.optimizer() != null ? recipe.optimizer().span().line() : recipe.decl().span().line();
+        OptimizerMembers members = new OptimizerMembers(owner, kernel, program.parameterCount(), optimizerLine);
         members.declare(cw);
         for (Tensor t : program.tensors()) cw.visitField(ACC_PRIVATE | ACC_FINAL, field(t), "[F", null, null).visitEnd();
         int line = recipe.decl().span().line();
@@ -79,8 +81,9 @@ public final class ObjectiveClassGenerator {
         mv.visitLdcInsn(program.parameterCount());
         mv.visitLdcInsn(recipe.around().clipNorm());
         TrainerClassGenerator.schedules(mv, recipe);
+        solver(mv, recipe.solver());
         mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>",
-                "(Ljava/lang/String;Ljava/lang/String;IJID[Ldev/optc/runtime/train/Schedule;)V", false);
+                "(Ljava/lang/String;Ljava/lang/String;IJID[Ldev/optc/runtime/train/Schedule;L" + SOLVER + ";)V", false);
         TrainerClassGenerator.parameterSpecs(mv, program.parameters());
         mv.visitVarInsn(ALOAD, 1);
         mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "(L" + SETTINGS + ";[Ldev/optc/runtime/ParameterSpec;Ldev/optc/runtime/TrainOptions;)V", false);
@@ -108,6 +111,24 @@ public final class ObjectiveClassGenerator {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** {@code new SolverChoice(...)}, or null when an update rule takes the steps. */
+    private static void solver(MethodVisitor mv, dev.optc.runtime.solvers.SolverChoice s) {
+        if (s == null) {
+            mv.visitInsn(ACONST_NULL);
+            return;
+        }
+        mv.visitTypeInsn(NEW, SOLVER);
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(s.kind());
+        mv.visitLdcInsn(s.damping());
+        mv.visitLdcInsn(s.beta());
+        mv.visitLdcInsn(s.restart());
+        mv.visitLdcInsn(s.history());
+        mv.visitLdcInsn(s.block());
+        mv.visitLdcInsn(s.tolerance());
+        mv.visitMethodInsn(INVOKESPECIAL, SOLVER, "<init>", "(Ljava/lang/String;DLjava/lang/String;IIID)V", false);
     }
 
     private void returnResult(MethodVisitor mv, String owner, ObjectiveProgram program) {

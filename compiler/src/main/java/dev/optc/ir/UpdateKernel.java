@@ -23,6 +23,12 @@ public record UpdateKernel(String rule, List<Hyperparameter> hyperparameters, Li
     public record StateArray(String name, ElementExpr initial) {
     }
 
+    /** θ ← θ: the update of a minimizer whose steps a full-batch solver takes. */
+    public static UpdateKernel identity() {
+        return new UpdateKernel("none", List.of(), List.of(), List.of(), null,
+                List.of(new ElementStmt.SetTheta(new ElementExpr.Theta())), 0, -1);
+    }
+
     public UpdateKernel withBody(List<ElementExpr> scalars, ElementExpr lookahead, List<ElementStmt> body, int locals) {
         return new UpdateKernel(rule, hyperparameters, states, scalars, lookahead, body, locals, averageState);
     }

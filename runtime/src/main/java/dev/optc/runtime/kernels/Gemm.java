@@ -1,71 +1,63 @@
 package dev.optc.runtime.kernels;
 
+import dev.optc.runtime.vector.VectorGemm;
+
 /**
  * The three matrix products of a dense layer with weights W stored [out, in] (PyTorch's nn.Linear layout), on
- * row-major float arrays. Loops are ordered so the innermost runs over contiguous memory, which C2 vectorizes;
- * the summation order is fixed, so results are the same on every run.
+ * row-major float arrays: the blocked Vector API GEMM ({@link VectorGemm}) when the vector backend is selected and the
+ * product is big enough to repay packing its operands, the reference loops ({@link ScalarGemm}) otherwise. Both sum
+ * in a fixed order, so results are the same on every run; they differ from each other by float rounding only.
  */
 public final class Gemm {
+    /** Below this many multiply-adds the scalar loops finish before the operands would be packed. */
+    static final long VECTOR_MIN_WORK = 1 << 13;
+
     private Gemm() {
     }
 
     /** y[rows, out] = x[rows, in] · Wᵀ, W = w[wOffset ..] as [out, in]. */
     public static void forward(float[] x, int rows, int in, float[] w, int wOffset, int out, float[] y) {
-        for (int r = 0; r < rows; r++) {
-            int xRow = r * in;
-            int yRow = r * out;
-            int o = 0;
-            // Four outputs at a time share each load of x.
-            for (; o + 3 < out; o += 4) {
-                int w0 = wOffset + o * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                for (int k = 0; k < in; k++) {
-                    float xv = x[xRow + k];
-                    s0 += xv * w[w0 + k];
-                    s1 += xv * w[w1 + k];
-                    s2 += xv * w[w2 + k];
-                    s3 += xv * w[w3 + k];
-                }
-                y[yRow + o] = s0;
-                y[yRow + o + 1] = s1;
-                y[yRow + o + 2] = s2;
-                y[yRow + o + 3] = s3;
-            }
-            for (; o < out; o++) {
-                int w0 = wOffset + o * in;
-                float s = 0;
-                for (int k = 0; k < in; k++) s += x[xRow + k] * w[w0 + k];
-                y[yRow + o] = s;
-            }
+        if (vectorPays(rows, out, in)) {
+            VectorGemm.forward(x, rows, in, w, wOffset, out, y);
+        } else {
+            ScalarGemm.forward(x, rows, in, w, wOffset, out, y);
         }
     }
 
     /** dx[rows, in] = dy[rows, out] · W (or += when {@code accumulate}). */
     public static void backwardInput(float[] dy, int rows, int out, float[] w, int wOffset, int in, float[] dx,
                                      boolean accumulate) {
-        for (int r = 0; r < rows; r++) {
-            int dxRow = r * in;
-            if (!accumulate) java.util.Arrays.fill(dx, dxRow, dxRow + in, 0f);
-            for (int o = 0; o < out; o++) {
-                float a = dy[r * out + o];
-                if (a == 0f) continue;
-                int wRow = wOffset + o * in;
-                for (int k = 0; k < in; k++) dx[dxRow + k] += a * w[wRow + k];
-            }
+        if (vectorPays(rows, in, out)) {
+            VectorGemm.backwardInput(dy, rows, out, w, wOffset, in, dx, accumulate);
+        } else {
+            ScalarGemm.backwardInput(dy, rows, out, w, wOffset, in, dx, accumulate);
         }
     }
 
     /** dW[out, in] = dyᵀ[out, rows] · x[rows, in], written at dw[dwOffset ..]. */
     public static void backwardWeights(float[] dy, int rows, int out, float[] x, int in, float[] dw, int dwOffset) {
-        java.util.Arrays.fill(dw, dwOffset, dwOffset + out * in, 0f);
-        for (int r = 0; r < rows; r++) {
-            int xRow = r * in;
-            for (int o = 0; o < out; o++) {
-                float a = dy[r * out + o];
-                if (a == 0f) continue;
-                int dwRow = dwOffset + o * in;
-                for (int k = 0; k < in; k++) dw[dwRow + k] += a * x[xRow + k];
-            }
+        if (vectorPays(out, in, rows)) {
+            VectorGemm.backwardWeights(dy, rows, out, x, in, dw, dwOffset);
+        } else {
+            ScalarGemm.backwardWeights(dy, rows, out, x, in, dw, dwOffset);
+        }
+    }
+
+    /** C[m, n] = A[m, k]·B[k, n]: a tile is 12 × 32, so a thinner C wastes most of each one. */
+    private static boolean vectorPays(int m, int n, int k) {
+        return Vectorized.USABLE && m >= 4 && n >= 8 && (long) m * n * k >= VECTOR_MIN_WORK;
+    }
+
+    /** Decided on first use, so the scalar backend never loads the Vector API. */
+    private static final class Vectorized {
+        static final boolean USABLE = usable();
+
+        private static boolean usable() {
+            if (!Backend.vector()) return false;
+            if (VectorGemm.supported()) return true;
+            System.err.println("optc: matrix products use the scalar kernels: the vector GEMM is written for 512-bit"
+                    + " vectors (AVX-512) and this machine's are narrower");
+            return false;
         }
     }
 }
