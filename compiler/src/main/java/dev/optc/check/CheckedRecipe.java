@@ -21,7 +21,8 @@ public record CheckedRecipe(
         boolean dropLast,
         long seed,
         Around around,
-        dev.optc.runtime.solvers.SolverChoice solver) {
+        dev.optc.runtime.solvers.SolverChoice solver,
+        ProgressChecker.Progress progress) {
 
     public String name() { return decl.name().text(); }
 

@@ -99,8 +99,14 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
+        ProgressChecker.Progress progress = new ProgressChecker(diagnostics).check(settings);
+        if (progress.stop() != null && !progress.stop().watch().startsWith("train") && (data == null || data.source().validation() == 0)) {
+            diagnostics.error(settings.get("stop").value().span(), "E040", "early stopping watches " + progress.stop().watch()
+                    + ", but the data holds out no validation rows", "add `validation: 0.2` to the data source, or watch train.loss");
+        }
+        if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null);
+                around, null, progress);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -123,7 +129,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
-                around, solver);
+                around, solver, new ProgressChecker.Progress(null, 0, false));
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {

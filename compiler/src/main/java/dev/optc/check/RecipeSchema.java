@@ -40,15 +40,17 @@ final class RecipeSchema {
         add("average", "`polyak()` or `ema(0.999)`", true, false);
         add("schedule", "a schedule such as `linear(to: 1e-4, over: 20 epochs)`, or a list `[... for lr, ... for alpha]`", true, false);
         add("accumulate", "the number of batches whose gradients make one step", true, false);
+        add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
+        add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"stop", "monitor", "stages", "teacher", "hints", "curriculum",
-                "continuation", "alternate", "compare", "plot", "checkpoint"}) {
+        for (String s : new String[] {"monitor", "stages", "teacher", "hints", "curriculum",
+                "continuation", "alternate", "compare", "plot"}) {
             add(s, "", false, false);
         }
     }
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
-    static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
+    static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
             "accumulate");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");

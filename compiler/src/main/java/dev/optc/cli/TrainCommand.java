@@ -11,7 +11,9 @@ import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.Trainer;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
+import dev.optc.runtime.TrainResult;
 import dev.optc.runtime.train.CompiledObjective;
+import dev.optc.runtime.train.CompiledTrainer;
 import dev.optc.runtime.train.Minimization;
 import dev.optc.runtime.train.TrainingDiverged;
 import java.io.IOException;
@@ -41,6 +43,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH", description = "replaces the path of the recipe's training data")
     Path data;
 
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "continues a run from its checkpoint.safetensors")
+    Path resume;
+
     @Option(names = "--steps", paramLabel = "N", description = "overrides the recipe's steps (objectives)")
     Integer steps;
 
@@ -63,12 +68,22 @@ final class TrainCommand implements Callable<Integer> {
             if (seed != null) options = options.withSeed(seed);
             if (epochs != null) options = options.withEpochs(epochs);
             Trainer trainer = compiled.newTrainer(options);
+            Path dir = out != null ? out : Path.of("runs", recipe.name());
+            Files.createDirectories(dir);
+            CompiledTrainer compiledTrainer = (CompiledTrainer) trainer;
+            compiledTrainer.setCheckpointDirectory(dir);
+            if (resume != null) {
+                compiledTrainer.resume(resume);
+                stdout.println("resuming " + recipe.name() + " after epoch " + compiledTrainer.completedEpochs() + " from " + resume);
+            }
             stdout.printf(Locale.ROOT, "training %s: %d parameters, %d training rows, %d validation rows%n", recipe.name(),
                     trainer.parameters().stream().mapToInt(p -> p.size()).sum(), split.train().rows(),
                     split.validation() == null ? 0 : split.validation().rows());
-            trainer.fit(split.train(), split.validation(), report -> stdout.println(line(report)));
-            Path dir = out != null ? out : Path.of("runs", recipe.name());
-            Files.createDirectories(dir);
+            TrainResult result = trainer.fit(split.train(), split.validation(), report -> stdout.println(line(report)));
+            if (result.stoppedEarly()) {
+                stdout.println("stopped early: no improvement for " + recipe.progress().stop().patience()
+                        + " epochs; keeping the weights of epoch " + result.bestEpoch());
+            }
             Path weights = dir.resolve("final.safetensors");
             trainer.save(weights);
             if (split.validation() != null) {
@@ -87,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (SourceLoader.UserError | DataException | TrainingDiverged e) {
             System.err.println("optc: " + e.getMessage());
             return 1;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("optc: " + e.getMessage());
             return 1;
         } catch (IOException e) {

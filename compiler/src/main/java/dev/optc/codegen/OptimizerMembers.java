@@ -103,6 +103,37 @@ final class OptimizerMembers {
         step(cw, "update");
         if (kernel.lookahead() != null) step(cw, "lookahead");
         if (kernel.averageState() >= 0) averagedParameters(cw);
+        stateAccessors(cw);
+    }
+
+    /** {@code optimizerRule()}, {@code optimizerStateNames()}, {@code optimizerStates()}: what a checkpoint saves. */
+    private void stateAccessors(ClassWriter cw) {
+        MethodVisitor rule = cw.visitMethod(ACC_PROTECTED, "optimizerRule", "()Ljava/lang/String;", null, null);
+        rule.visitCode();
+        rule.visitLdcInsn(kernel.rule());
+        rule.visitInsn(ARETURN);
+        rule.visitMaxs(0, 0);
+        rule.visitEnd();
+        MethodVisitor names = cw.visitMethod(ACC_PROTECTED, "optimizerStateNames", "()[Ljava/lang/String;", null, null);
+        names.visitCode();
+        names.visitLdcInsn(kernel.states().size());
+        names.visitTypeInsn(ANEWARRAY, "java/lang/String");
+        for (int i = 0; i < kernel.states().size(); i++) {
+            names.visitInsn(DUP);
+            names.visitLdcInsn(i);
+            names.visitLdcInsn(kernel.states().get(i).name());
+            names.visitInsn(AASTORE);
+        }
+        names.visitInsn(ARETURN);
+        names.visitMaxs(0, 0);
+        names.visitEnd();
+        MethodVisitor states = cw.visitMethod(ACC_PROTECTED, "optimizerStates", "()[[F", null, null);
+        states.visitCode();
+        states.visitVarInsn(ALOAD, 0);
+        states.visitFieldInsn(GETFIELD, owner, "states", "[[F");
+        states.visitInsn(ARETURN);
+        states.visitMaxs(0, 0);
+        states.visitEnd();
     }
 
     /** The class that holds these members, then its two update kernels (scalar and vector). */

@@ -30,6 +30,7 @@ public final class TrainerClassGenerator {
     private static final String LOSSES = "dev/optc/runtime/kernels/Losses";
     private static final String SCHEDULE = "dev/optc/runtime/train/Schedule";
     private static final String DATA_SOURCE = "dev/optc/runtime/data/DataSource";
+    private static final String EARLY = "dev/optc/runtime/train/EarlyStopping";
 
     /** The trainer class first, then its two update kernels (scalar and vector). */
     public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
@@ -90,8 +91,11 @@ public final class TrainerClassGenerator {
         schedules(mv, recipe);
         dataSource(mv, recipe.data() == null ? null : recipe.data().source());
         dataSource(mv, recipe.test() == null ? null : recipe.test().source());
+        mv.visitLdcInsn(recipe.progress().checkpointEvery());
+        mv.visitInsn(recipe.progress().checkpointBest() ? ICONST_1 : ICONST_0);
+        earlyStopping(mv, recipe.progress().stop());
         mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE
-                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";)V", false);
+                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";IZL" + EARLY + ";)V", false);
         parameterSpecs(mv, program.parameters());
         parameterSpecs(mv, program.statistics());
         mv.visitVarInsn(ALOAD, 1);
@@ -178,6 +182,19 @@ public final class TrainerClassGenerator {
             mv.visitMethodInsn(INVOKESPECIAL, SPEC, "<init>", "(Ljava/lang/String;I[ILjava/lang/String;IID)V", false);
             mv.visitInsn(AASTORE);
         }
+    }
+
+    private static void earlyStopping(MethodVisitor mv, dev.optc.runtime.train.EarlyStopping stop) {
+        if (stop == null) {
+            mv.visitInsn(ACONST_NULL);
+            return;
+        }
+        mv.visitTypeInsn(NEW, EARLY);
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(stop.watch());
+        mv.visitLdcInsn(stop.patience());
+        mv.visitLdcInsn(stop.minDelta());
+        mv.visitMethodInsn(INVOKESPECIAL, EARLY, "<init>", "(Ljava/lang/String;ID)V", false);
     }
 
     /** {@code new DataSource(...)}, or null: so a compiled jar knows where its data is. */

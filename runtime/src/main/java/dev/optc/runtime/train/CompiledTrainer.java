@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -34,16 +35,23 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     private final List<ParameterSpec> statisticSpecs;
     /** State of the model the optimizer does not train (batch norm's running mean and variance), flat. */
     protected final float[] statistics;
-    /** Dropout's masks are drawn from this generator, seeded from the recipe's seed. */
-    protected final SplittableRandom dropoutRandom;
+    /** Dropout's masks are drawn from this generator, seeded anew at every step from the seed and the step. */
+    protected SplittableRandom dropoutRandom;
     /** The current batch: features [rows, inputWidth] and labels. */
     protected float[] input = new float[0];
     protected int[] labels = new int[0];
     private final long seed;
     private final int epochs;
-    private final SplittableRandom shuffleRandom;
     private int capacity;
     private long step;
+    /** Epochs completed, over every call to fit and across a resume. */
+    private int completedEpochs;
+    /** Where `checkpoint = every(...)` and `best` write; null: nowhere. */
+    private Path checkpointDirectory;
+    /** Early stopping: the best value of the watched figure so far, and epochs since. */
+    private double earlyBest = Double.NaN;
+    private int earlySince;
+    private boolean resumed;
     /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
     private float[] swappedOut;
 
@@ -61,8 +69,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         this.epochs = options.epochs() != null ? options.epochs() : settings.epochs();
         // Golden-ratio increments decorrelate the two streams drawn from one seed.
         SplittableRandom initRandom = new SplittableRandom(seed);
-        this.shuffleRandom = new SplittableRandom(seed + 0x9E3779B97F4A7C15L);
-        this.dropoutRandom = new SplittableRandom(seed + 2 * 0x9E3779B97F4A7C15L);
+        this.dropoutRandom = new SplittableRandom(stream(DROPOUT, 0));
         for (ParameterSpec p : specs) {
             if (p.init().equals("constant")) {
                 Arrays.fill(params, p.offset(), p.offset() + p.size(), (float) p.constant());
@@ -87,6 +94,16 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
 
+    private static final long SHUFFLE = 1, DROPOUT = 2;
+
+    /**
+     * The seed of one random stream: shuffling for an epoch, dropout for a step. Each is derived from the recipe's seed
+     * and its position alone, so a run resumed from a checkpoint draws exactly what the uninterrupted run drew.
+     */
+    private long stream(long kind, long position) {
+        return new SplittableRandom(seed ^ (kind * 0x9E3779B97F4A7C15L)).split().nextLong() + position * 0xBF58476D1CE4E5B9L;
+    }
+
     // ---- the loop ----
 
     @Override
@@ -97,7 +114,6 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         int batch = settings.batch() == 0 ? n : Math.min(settings.batch(), n);
         ensureCapacity(batch);
         int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
         int batchesPerEpoch = settings.dropLast() ? n / batch : (n + batch - 1) / batch;
         int accumulate = Math.max(1, settings.accumulate());
         long stepsPerEpoch = Math.max(1, (batchesPerEpoch + accumulate - 1) / accumulate);
@@ -105,10 +121,19 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         double[] initial = scheduleStart(schedules);
         startAverage(step);
         float[] accumulated = accumulate > 1 ? new float[grads.length] : null;
+        EarlyStopping stop = settings.stop();
+        Snapshot best = null;
+        int bestEpoch = 0;
+        boolean stoppedEarly = false;
+        // A resumed run trains up to its recipe's epochs; otherwise every fit trains that many more.
+        int lastEpoch = resumed ? Math.max(completedEpochs, epochs) : completedEpochs + epochs;
+        resumed = false;
         List<EpochReport> reports = new ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        while (completedEpochs < lastEpoch) {
+            int epoch = completedEpochs + 1;
             long start = System.nanoTime();
-            if (settings.shuffle()) Dataset.shuffle(order, shuffleRandom);
+            for (int i = 0; i < n; i++) order[i] = i;
+            if (settings.shuffle()) Dataset.shuffle(order, new SplittableRandom(stream(SHUFFLE, epoch)));
             double lossSum = 0;
             int seen = 0;
             int pending = 0;
@@ -123,6 +148,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
                     }
                     lookahead(step + 1);
                 }
+                dropoutRandom = new SplittableRandom(stream(DROPOUT, step * accumulate + pending));
                 gather(train, order, from, rows);
                 double loss = computeGradients(rows);
                 if (!Double.isFinite(loss)) {
@@ -143,15 +169,111 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
                 }
                 takeStep();
             }
+            completedEpochs = epoch;
+            double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
             Evaluation v = validation == null ? null : evaluate(validation);
-            EpochReport report = new EpochReport(epoch, epochs, seen == 0 ? Double.NaN : lossSum / seen,
+            EpochReport report = new EpochReport(epoch, lastEpoch, trainLoss,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
                     (System.nanoTime() - start) / 1e9, step);
             reports.add(report);
+            boolean improved = v != null && earlyImproves(v.loss());
+            if (stop != null) {
+                double watched = switch (stop.watch()) {
+                    case "validation.accuracy" -> v == null ? Double.NaN : v.accuracy();
+                    case "train.loss" -> trainLoss;
+                    default -> v == null ? Double.NaN : v.loss();
+                };
+                if (stop.improves(watched, earlyBest)) {
+                    earlyBest = watched;
+                    earlySince = 0;
+                    best = new Snapshot(evaluationWeights().clone(), statistics.clone());
+                    bestEpoch = epoch;
+                } else {
+                    earlySince++;
+                }
+            }
+            writeCheckpoints(epoch, improved);
             listener.epochEnded(report);
+            if (stop != null && earlySince >= stop.patience()) {
+                stoppedEarly = true;
+                break;
+            }
         }
+        if (best != null) restore(best);
         gradientScale = 1.0;
-        return new TrainResult(List.copyOf(reports));
+        return new TrainResult(List.copyOf(reports), best != null ? bestEpoch : completedEpochs, stoppedEarly);
+    }
+
+    /** Weights and statistics at one epoch, kept to be restored when early stopping ends training. */
+    private record Snapshot(float[] weights, float[] statistics) {
+    }
+
+    /** The weights evaluation uses: the averaged ones when the recipe averages. */
+    private float[] evaluationWeights() {
+        float[] averaged = step > 0 ? averagedParameters() : null;
+        return averaged != null ? averaged : params;
+    }
+
+    private void restore(Snapshot s) {
+        System.arraycopy(s.weights(), 0, params, 0, params.length);
+        float[] averaged = averagedParameters();
+        if (averaged != null) System.arraycopy(s.weights(), 0, averaged, 0, averaged.length);
+        System.arraycopy(s.statistics(), 0, statistics, 0, statistics.length);
+    }
+
+    /** For `checkpoint = best`: the best validation loss seen, tracked apart from early stopping's watch. */
+    private double bestValidationLoss = Double.NaN;
+
+    private boolean earlyImproves(double validationLoss) {
+        if (Double.isNaN(validationLoss) || !(Double.isNaN(bestValidationLoss) || validationLoss < bestValidationLoss)) return false;
+        bestValidationLoss = validationLoss;
+        return true;
+    }
+
+    private void writeCheckpoints(int epoch, boolean improved) {
+        if (checkpointDirectory == null) return;
+        try {
+            if (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0) {
+                saveCheckpoint(checkpointDirectory.resolve("checkpoint.safetensors"));
+            }
+            if (settings.checkpointBest() && improved) save(checkpointDirectory.resolve("best.safetensors"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write a checkpoint into " + checkpointDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where `checkpoint = every(...)` and `best` write during {@code fit}. */
+    public void setCheckpointDirectory(Path directory) {
+        this.checkpointDirectory = directory;
+    }
+
+    /** Epochs completed so far (over every fit, and before a resume). */
+    public int completedEpochs() {
+        return completedEpochs;
+    }
+
+    /** Everything needed to continue training exactly: weights, statistics, optimizer state and progress. */
+    public void saveCheckpoint(Path file) throws IOException {
+        Map<String, Double> hypers = new java.util.LinkedHashMap<>();
+        for (String h : hyperparameterNames()) hypers.put(h, hyperparameter(h));
+        TrainingCheckpoint.write(file, settings.recipe(), optimizerRule(), specs, params, statisticSpecs, statistics,
+                optimizerStateNames(), optimizerStates(),
+                new TrainingCheckpoint.Progress(step, completedEpochs, recordedScheduleStart(), earlyBest, earlySince, hypers));
+    }
+
+    /** Continues from a checkpoint of the same recipe: {@code fit} then runs the epochs that remain. */
+    public void resume(Path file) throws IOException {
+        TrainingCheckpoint.Progress p = TrainingCheckpoint.read(file, settings.recipe(), optimizerRule(), specs, params,
+                statisticSpecs, statistics, optimizerStateNames(), optimizerStates(), settings.schedules().length);
+        step = p.step();
+        completedEpochs = p.epoch();
+        resumed = true;
+        earlyBest = p.earlyBest();
+        earlySince = p.earlySince();
+        if (p.scheduleStart() != null && step > 0) restoreScheduleStart(p.scheduleStart());
+        p.hyperparameters().forEach((name, value) -> {
+            if (hyperparameterNames().contains(name)) setHyperparameter(name, value);
+        });
     }
 
     /** One update from the gradient in {@link #grads}: clipping's scale, then the fused rule. */

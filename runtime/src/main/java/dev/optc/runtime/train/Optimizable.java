@@ -62,6 +62,15 @@ public abstract class Optimizable {
      * The initial value of every scheduled hyperparameter: read once, at the first step, so that training in several
      * calls continues the schedule rather than restarting it from a decayed value.
      */
+    /** The recorded initial values of the scheduled hyperparameters (null before training), for checkpoints. */
+    protected double[] recordedScheduleStart() {
+        return scheduleStart;
+    }
+
+    protected void restoreScheduleStart(double[] values) {
+        scheduleStart = values;
+    }
+
     protected double[] scheduleStart(Schedule[] schedules) {
         if (scheduleStart == null) {
             scheduleStart = new double[schedules.length];
@@ -74,6 +83,21 @@ public abstract class Optimizable {
     protected void startAverage(long step) {
         float[] averaged = averagedParameters();
         if (averaged != null && step == 0) System.arraycopy(params, 0, averaged, 0, params.length);
+    }
+
+    /** The update rule's name, for checkpoints (generated). */
+    protected String optimizerRule() {
+        return "none";
+    }
+
+    /** The names of the rule's per-element state arrays, in the order of {@link #optimizerStates()} (generated). */
+    protected String[] optimizerStateNames() {
+        return new String[0];
+    }
+
+    /** The live per-element state arrays of the rule (and the averaged weights), each as long as the parameters. */
+    protected float[][] optimizerStates() {
+        return new float[0][];
     }
 
     /** Global gradient clipping: if ‖g‖ > c, the update uses g·c/‖g‖ (the scale is applied inside the fused loop). */

@@ -10,9 +10,13 @@ package dev.optc.runtime.train;
  * @param schedules  the hyperparameters that change over training, and how
  * @param data       where the training examples come from
  * @param test       where the test examples come from; null when the recipe has none
+ * @param checkpointEvery write a full checkpoint every this many epochs (0: never)
+ * @param checkpointBest  write the best weights (by validation loss) whenever they improve
+ * @param stop       early stopping, or null
  */
 public record TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
                                boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
                                int accumulate, Schedule[] schedules, dev.optc.runtime.data.DataSource data,
-                               dev.optc.runtime.data.DataSource test) {
+                               dev.optc.runtime.data.DataSource test, int checkpointEvery, boolean checkpointBest,
+                               EarlyStopping stop) {
 }

@@ -37,8 +37,8 @@ final class VectorGemmKernel {
         if (add) {
             r0a = FloatVector.fromArray(S, c, ci);
             r0b = FloatVector.fromArray(S, c, ci + LANES);
-            r1a = FloatVector.fromArray(S, c, ci + 1 * ldc);
-            r1b = FloatVector.fromArray(S, c, ci + 1 * ldc + LANES);
+            r1a = FloatVector.fromArray(S, c, ci + ldc);
+            r1b = FloatVector.fromArray(S, c, ci + ldc + LANES);
             r2a = FloatVector.fromArray(S, c, ci + 2 * ldc);
             r2b = FloatVector.fromArray(S, c, ci + 2 * ldc + LANES);
             r3a = FloatVector.fromArray(S, c, ci + 3 * ldc);
@@ -86,8 +86,8 @@ final class VectorGemmKernel {
         }
         r0a.intoArray(c, ci);
         r0b.intoArray(c, ci + LANES);
-        r1a.intoArray(c, ci + 1 * ldc);
-        r1b.intoArray(c, ci + 1 * ldc + LANES);
+        r1a.intoArray(c, ci + ldc);
+        r1b.intoArray(c, ci + ldc + LANES);
         r2a.intoArray(c, ci + 2 * ldc);
         r2b.intoArray(c, ci + 2 * ldc + LANES);
         r3a.intoArray(c, ci + 3 * ldc);

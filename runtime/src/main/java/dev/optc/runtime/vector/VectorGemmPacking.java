@@ -46,9 +46,7 @@ final class VectorGemmPacking {
         for (int i = i0; i < i0 + mc; i += MR, d += kc * MR) {
             int rows = Math.min(MR, i0 + mc - i);
             if (kAlongRows) {
-                for (int p = 0; p < kc; p += LANES) {
-                    transpose(a, off + i * ld + p0 + p, ld, rows, Math.min(LANES, kc - p), dst, d + p * MR, MR);
-                }
+                transpose(a, off + i * ld + p0, ld, rows, kc, dst, d, MR);
             } else {
                 VectorMask<Float> present = S.indexInRange(0, rows);
                 int from = off + p0 * ld + i;
@@ -70,10 +68,7 @@ final class VectorGemmPacking {
             if (kAlongRows) {
                 for (int half = 0; half < NR; half += LANES) {
                     int rows = Math.max(0, Math.min(LANES, cols - half));
-                    for (int p = 0; p < kc; p += LANES) {
-                        transpose(b, off + (j + half) * ld + p0 + p, ld, rows, Math.min(LANES, kc - p),
-                                dst, d + p * NR + half, NR);
-                    }
+                    transpose(b, off + (j + half) * ld + p0, ld, rows, kc, dst, d + half, NR);
                 }
             } else if (cols == NR) {
                 int from = off + p0 * ld + j;
@@ -93,80 +88,84 @@ final class VectorGemmPacking {
     }
 
     /**
-     * Reads the first {@code cols} floats of {@code rows} rows src[at + r·ld ..] (the other rows of the 16 as zeros)
-     * and stores column q of that 16×16 block, for every q below 16, as one vector at dst[to + q·dstStride].
+     * Transposes {@code rows} rows of kc floats, src[at + r·ld + p], into dst[to + p·dstStride + r], 16 rows (the rows
+     * past {@code rows} as zeros) by 16 columns at a time: each column of a block is stored as one whole vector.
      */
-    static void transpose(float[] src, int at, int ld, int rows, int cols, float[] dst, int to, int dstStride) {
-        VectorMask<Float> tail = S.indexInRange(0, cols);
-        FloatVector r0 = row(src, at, 0 < rows, cols, tail);
-        FloatVector r1 = row(src, at + 1 * ld, 1 < rows, cols, tail);
-        FloatVector r2 = row(src, at + 2 * ld, 2 < rows, cols, tail);
-        FloatVector r3 = row(src, at + 3 * ld, 3 < rows, cols, tail);
-        FloatVector r4 = row(src, at + 4 * ld, 4 < rows, cols, tail);
-        FloatVector r5 = row(src, at + 5 * ld, 5 < rows, cols, tail);
-        FloatVector r6 = row(src, at + 6 * ld, 6 < rows, cols, tail);
-        FloatVector r7 = row(src, at + 7 * ld, 7 < rows, cols, tail);
-        FloatVector r8 = row(src, at + 8 * ld, 8 < rows, cols, tail);
-        FloatVector r9 = row(src, at + 9 * ld, 9 < rows, cols, tail);
-        FloatVector r10 = row(src, at + 10 * ld, 10 < rows, cols, tail);
-        FloatVector r11 = row(src, at + 11 * ld, 11 < rows, cols, tail);
-        FloatVector r12 = row(src, at + 12 * ld, 12 < rows, cols, tail);
-        FloatVector r13 = row(src, at + 13 * ld, 13 < rows, cols, tail);
-        FloatVector r14 = row(src, at + 14 * ld, 14 < rows, cols, tail);
-        FloatVector r15 = row(src, at + 15 * ld, 15 < rows, cols, tail);
-        FloatVector t;
-        // lanes and rows 1 apart
-        t = r0.blend(r1.rearrange(UP_1), HIGH_1); r1 = r0.rearrange(DOWN_1).blend(r1, HIGH_1); r0 = t;
-        t = r2.blend(r3.rearrange(UP_1), HIGH_1); r3 = r2.rearrange(DOWN_1).blend(r3, HIGH_1); r2 = t;
-        t = r4.blend(r5.rearrange(UP_1), HIGH_1); r5 = r4.rearrange(DOWN_1).blend(r5, HIGH_1); r4 = t;
-        t = r6.blend(r7.rearrange(UP_1), HIGH_1); r7 = r6.rearrange(DOWN_1).blend(r7, HIGH_1); r6 = t;
-        t = r8.blend(r9.rearrange(UP_1), HIGH_1); r9 = r8.rearrange(DOWN_1).blend(r9, HIGH_1); r8 = t;
-        t = r10.blend(r11.rearrange(UP_1), HIGH_1); r11 = r10.rearrange(DOWN_1).blend(r11, HIGH_1); r10 = t;
-        t = r12.blend(r13.rearrange(UP_1), HIGH_1); r13 = r12.rearrange(DOWN_1).blend(r13, HIGH_1); r12 = t;
-        t = r14.blend(r15.rearrange(UP_1), HIGH_1); r15 = r14.rearrange(DOWN_1).blend(r15, HIGH_1); r14 = t;
-        // lanes and rows 2 apart
-        t = r0.blend(r2.rearrange(UP_2), HIGH_2); r2 = r0.rearrange(DOWN_2).blend(r2, HIGH_2); r0 = t;
-        t = r1.blend(r3.rearrange(UP_2), HIGH_2); r3 = r1.rearrange(DOWN_2).blend(r3, HIGH_2); r1 = t;
-        t = r4.blend(r6.rearrange(UP_2), HIGH_2); r6 = r4.rearrange(DOWN_2).blend(r6, HIGH_2); r4 = t;
-        t = r5.blend(r7.rearrange(UP_2), HIGH_2); r7 = r5.rearrange(DOWN_2).blend(r7, HIGH_2); r5 = t;
-        t = r8.blend(r10.rearrange(UP_2), HIGH_2); r10 = r8.rearrange(DOWN_2).blend(r10, HIGH_2); r8 = t;
-        t = r9.blend(r11.rearrange(UP_2), HIGH_2); r11 = r9.rearrange(DOWN_2).blend(r11, HIGH_2); r9 = t;
-        t = r12.blend(r14.rearrange(UP_2), HIGH_2); r14 = r12.rearrange(DOWN_2).blend(r14, HIGH_2); r12 = t;
-        t = r13.blend(r15.rearrange(UP_2), HIGH_2); r15 = r13.rearrange(DOWN_2).blend(r15, HIGH_2); r13 = t;
-        // lanes and rows 4 apart
-        t = r0.blend(r4.rearrange(UP_4), HIGH_4); r4 = r0.rearrange(DOWN_4).blend(r4, HIGH_4); r0 = t;
-        t = r1.blend(r5.rearrange(UP_4), HIGH_4); r5 = r1.rearrange(DOWN_4).blend(r5, HIGH_4); r1 = t;
-        t = r2.blend(r6.rearrange(UP_4), HIGH_4); r6 = r2.rearrange(DOWN_4).blend(r6, HIGH_4); r2 = t;
-        t = r3.blend(r7.rearrange(UP_4), HIGH_4); r7 = r3.rearrange(DOWN_4).blend(r7, HIGH_4); r3 = t;
-        t = r8.blend(r12.rearrange(UP_4), HIGH_4); r12 = r8.rearrange(DOWN_4).blend(r12, HIGH_4); r8 = t;
-        t = r9.blend(r13.rearrange(UP_4), HIGH_4); r13 = r9.rearrange(DOWN_4).blend(r13, HIGH_4); r9 = t;
-        t = r10.blend(r14.rearrange(UP_4), HIGH_4); r14 = r10.rearrange(DOWN_4).blend(r14, HIGH_4); r10 = t;
-        t = r11.blend(r15.rearrange(UP_4), HIGH_4); r15 = r11.rearrange(DOWN_4).blend(r15, HIGH_4); r11 = t;
-        // lanes and rows 8 apart
-        t = r0.blend(r8.rearrange(UP_8), HIGH_8); r8 = r0.rearrange(DOWN_8).blend(r8, HIGH_8); r0 = t;
-        t = r1.blend(r9.rearrange(UP_8), HIGH_8); r9 = r1.rearrange(DOWN_8).blend(r9, HIGH_8); r1 = t;
-        t = r2.blend(r10.rearrange(UP_8), HIGH_8); r10 = r2.rearrange(DOWN_8).blend(r10, HIGH_8); r2 = t;
-        t = r3.blend(r11.rearrange(UP_8), HIGH_8); r11 = r3.rearrange(DOWN_8).blend(r11, HIGH_8); r3 = t;
-        t = r4.blend(r12.rearrange(UP_8), HIGH_8); r12 = r4.rearrange(DOWN_8).blend(r12, HIGH_8); r4 = t;
-        t = r5.blend(r13.rearrange(UP_8), HIGH_8); r13 = r5.rearrange(DOWN_8).blend(r13, HIGH_8); r5 = t;
-        t = r6.blend(r14.rearrange(UP_8), HIGH_8); r14 = r6.rearrange(DOWN_8).blend(r14, HIGH_8); r6 = t;
-        t = r7.blend(r15.rearrange(UP_8), HIGH_8); r15 = r7.rearrange(DOWN_8).blend(r15, HIGH_8); r7 = t;
-        r0.intoArray(dst, to);
-        r1.intoArray(dst, to + 1 * dstStride);
-        r2.intoArray(dst, to + 2 * dstStride);
-        r3.intoArray(dst, to + 3 * dstStride);
-        r4.intoArray(dst, to + 4 * dstStride);
-        r5.intoArray(dst, to + 5 * dstStride);
-        r6.intoArray(dst, to + 6 * dstStride);
-        r7.intoArray(dst, to + 7 * dstStride);
-        r8.intoArray(dst, to + 8 * dstStride);
-        r9.intoArray(dst, to + 9 * dstStride);
-        r10.intoArray(dst, to + 10 * dstStride);
-        r11.intoArray(dst, to + 11 * dstStride);
-        r12.intoArray(dst, to + 12 * dstStride);
-        r13.intoArray(dst, to + 13 * dstStride);
-        r14.intoArray(dst, to + 14 * dstStride);
-        r15.intoArray(dst, to + 15 * dstStride);
+    static void transpose(float[] src, int at, int ld, int rows, int kc, float[] dst, int to, int dstStride) {
+        // One call per panel rather than per block: a loop gets compiled early, and until then the Vector API is slow.
+        for (int p = 0; p < kc; p += LANES) {
+            int from = at + p, into = to + p * dstStride, cols = Math.min(LANES, kc - p);
+            VectorMask<Float> tail = S.indexInRange(0, cols);
+            FloatVector r0 = row(src, from, 0 < rows, cols, tail);
+            FloatVector r1 = row(src, from + ld, 1 < rows, cols, tail);
+            FloatVector r2 = row(src, from + 2 * ld, 2 < rows, cols, tail);
+            FloatVector r3 = row(src, from + 3 * ld, 3 < rows, cols, tail);
+            FloatVector r4 = row(src, from + 4 * ld, 4 < rows, cols, tail);
+            FloatVector r5 = row(src, from + 5 * ld, 5 < rows, cols, tail);
+            FloatVector r6 = row(src, from + 6 * ld, 6 < rows, cols, tail);
+            FloatVector r7 = row(src, from + 7 * ld, 7 < rows, cols, tail);
+            FloatVector r8 = row(src, from + 8 * ld, 8 < rows, cols, tail);
+            FloatVector r9 = row(src, from + 9 * ld, 9 < rows, cols, tail);
+            FloatVector r10 = row(src, from + 10 * ld, 10 < rows, cols, tail);
+            FloatVector r11 = row(src, from + 11 * ld, 11 < rows, cols, tail);
+            FloatVector r12 = row(src, from + 12 * ld, 12 < rows, cols, tail);
+            FloatVector r13 = row(src, from + 13 * ld, 13 < rows, cols, tail);
+            FloatVector r14 = row(src, from + 14 * ld, 14 < rows, cols, tail);
+            FloatVector r15 = row(src, from + 15 * ld, 15 < rows, cols, tail);
+            FloatVector t;
+            // lanes and rows 1 apart
+            t = r0.blend(r1.rearrange(UP_1), HIGH_1); r1 = r0.rearrange(DOWN_1).blend(r1, HIGH_1); r0 = t;
+            t = r2.blend(r3.rearrange(UP_1), HIGH_1); r3 = r2.rearrange(DOWN_1).blend(r3, HIGH_1); r2 = t;
+            t = r4.blend(r5.rearrange(UP_1), HIGH_1); r5 = r4.rearrange(DOWN_1).blend(r5, HIGH_1); r4 = t;
+            t = r6.blend(r7.rearrange(UP_1), HIGH_1); r7 = r6.rearrange(DOWN_1).blend(r7, HIGH_1); r6 = t;
+            t = r8.blend(r9.rearrange(UP_1), HIGH_1); r9 = r8.rearrange(DOWN_1).blend(r9, HIGH_1); r8 = t;
+            t = r10.blend(r11.rearrange(UP_1), HIGH_1); r11 = r10.rearrange(DOWN_1).blend(r11, HIGH_1); r10 = t;
+            t = r12.blend(r13.rearrange(UP_1), HIGH_1); r13 = r12.rearrange(DOWN_1).blend(r13, HIGH_1); r12 = t;
+            t = r14.blend(r15.rearrange(UP_1), HIGH_1); r15 = r14.rearrange(DOWN_1).blend(r15, HIGH_1); r14 = t;
+            // lanes and rows 2 apart
+            t = r0.blend(r2.rearrange(UP_2), HIGH_2); r2 = r0.rearrange(DOWN_2).blend(r2, HIGH_2); r0 = t;
+            t = r1.blend(r3.rearrange(UP_2), HIGH_2); r3 = r1.rearrange(DOWN_2).blend(r3, HIGH_2); r1 = t;
+            t = r4.blend(r6.rearrange(UP_2), HIGH_2); r6 = r4.rearrange(DOWN_2).blend(r6, HIGH_2); r4 = t;
+            t = r5.blend(r7.rearrange(UP_2), HIGH_2); r7 = r5.rearrange(DOWN_2).blend(r7, HIGH_2); r5 = t;
+            t = r8.blend(r10.rearrange(UP_2), HIGH_2); r10 = r8.rearrange(DOWN_2).blend(r10, HIGH_2); r8 = t;
+            t = r9.blend(r11.rearrange(UP_2), HIGH_2); r11 = r9.rearrange(DOWN_2).blend(r11, HIGH_2); r9 = t;
+            t = r12.blend(r14.rearrange(UP_2), HIGH_2); r14 = r12.rearrange(DOWN_2).blend(r14, HIGH_2); r12 = t;
+            t = r13.blend(r15.rearrange(UP_2), HIGH_2); r15 = r13.rearrange(DOWN_2).blend(r15, HIGH_2); r13 = t;
+            // lanes and rows 4 apart
+            t = r0.blend(r4.rearrange(UP_4), HIGH_4); r4 = r0.rearrange(DOWN_4).blend(r4, HIGH_4); r0 = t;
+            t = r1.blend(r5.rearrange(UP_4), HIGH_4); r5 = r1.rearrange(DOWN_4).blend(r5, HIGH_4); r1 = t;
+            t = r2.blend(r6.rearrange(UP_4), HIGH_4); r6 = r2.rearrange(DOWN_4).blend(r6, HIGH_4); r2 = t;
+            t = r3.blend(r7.rearrange(UP_4), HIGH_4); r7 = r3.rearrange(DOWN_4).blend(r7, HIGH_4); r3 = t;
+            t = r8.blend(r12.rearrange(UP_4), HIGH_4); r12 = r8.rearrange(DOWN_4).blend(r12, HIGH_4); r8 = t;
+            t = r9.blend(r13.rearrange(UP_4), HIGH_4); r13 = r9.rearrange(DOWN_4).blend(r13, HIGH_4); r9 = t;
+            t = r10.blend(r14.rearrange(UP_4), HIGH_4); r14 = r10.rearrange(DOWN_4).blend(r14, HIGH_4); r10 = t;
+            t = r11.blend(r15.rearrange(UP_4), HIGH_4); r15 = r11.rearrange(DOWN_4).blend(r15, HIGH_4); r11 = t;
+            // lanes and rows 8 apart
+            t = r0.blend(r8.rearrange(UP_8), HIGH_8); r8 = r0.rearrange(DOWN_8).blend(r8, HIGH_8); r0 = t;
+            t = r1.blend(r9.rearrange(UP_8), HIGH_8); r9 = r1.rearrange(DOWN_8).blend(r9, HIGH_8); r1 = t;
+            t = r2.blend(r10.rearrange(UP_8), HIGH_8); r10 = r2.rearrange(DOWN_8).blend(r10, HIGH_8); r2 = t;
+            t = r3.blend(r11.rearrange(UP_8), HIGH_8); r11 = r3.rearrange(DOWN_8).blend(r11, HIGH_8); r3 = t;
+            t = r4.blend(r12.rearrange(UP_8), HIGH_8); r12 = r4.rearrange(DOWN_8).blend(r12, HIGH_8); r4 = t;
+            t = r5.blend(r13.rearrange(UP_8), HIGH_8); r13 = r5.rearrange(DOWN_8).blend(r13, HIGH_8); r5 = t;
+            t = r6.blend(r14.rearrange(UP_8), HIGH_8); r14 = r6.rearrange(DOWN_8).blend(r14, HIGH_8); r6 = t;
+            t = r7.blend(r15.rearrange(UP_8), HIGH_8); r15 = r7.rearrange(DOWN_8).blend(r15, HIGH_8); r7 = t;
+            r0.intoArray(dst, into);
+            r1.intoArray(dst, into + 1 * dstStride);
+            r2.intoArray(dst, into + 2 * dstStride);
+            r3.intoArray(dst, into + 3 * dstStride);
+            r4.intoArray(dst, into + 4 * dstStride);
+            r5.intoArray(dst, into + 5 * dstStride);
+            r6.intoArray(dst, into + 6 * dstStride);
+            r7.intoArray(dst, into + 7 * dstStride);
+            r8.intoArray(dst, into + 8 * dstStride);
+            r9.intoArray(dst, into + 9 * dstStride);
+            r10.intoArray(dst, into + 10 * dstStride);
+            r11.intoArray(dst, into + 11 * dstStride);
+            r12.intoArray(dst, into + 12 * dstStride);
+            r13.intoArray(dst, into + 13 * dstStride);
+            r14.intoArray(dst, into + 14 * dstStride);
+            r15.intoArray(dst, into + 15 * dstStride);
+        }
     }
 
     private static FloatVector row(float[] src, int at, boolean present, int cols, VectorMask<Float> tail) {
