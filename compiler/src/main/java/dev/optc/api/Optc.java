@@ -50,10 +50,15 @@ public final class Optc {
         if (!diagnostics.hasErrors()) {
             for (CheckedRecipe recipe : front.recipes()) {
                 // A full-batch solver replaces the update rule: the minimizer then carries an update that leaves θ as it is.
-                UpdateKernel kernel = recipe.solver() != null ? UpdateKernel.identity()
-                        : new OptimizerLowering().lower(recipe.optimizer().rule(), recipe.optimizer().hyperparameters());
-                kernel = new Fusion().apply(kernel, recipe.around());
-                kernel = new Hoisting().apply(new ConstantFolding().apply(kernel));
+                // One kernel per optimizer group, each fused with the recipe's decay, clip and average on its own.
+                List<UpdateKernel> kernels = new ArrayList<>();
+                if (recipe.solver() != null) kernels.add(UpdateKernel.identity());
+                else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
+                    UpdateKernel k = new OptimizerLowering().lower(group.choice().rule(), group.choice().hyperparameters());
+                    k = new Fusion().apply(k, recipe.around());
+                    kernels.add(new Hoisting().apply(new ConstantFolding().apply(k)));
+                }
+                UpdateKernel kernel = kernels.get(0);
                 if (recipe.minimizesObjective()) {
                     ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
                     List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
@@ -61,7 +66,7 @@ public final class Optc {
                 } else {
                     TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
                     if (program == null) continue;
-                    List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernel);
+                    List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
                     recipes.add(new CompiledRecipe(recipe, program, null, kernel, generated));
                 }
             }

@@ -22,9 +22,24 @@ public record CheckedRecipe(
         long seed,
         Around around,
         dev.optc.runtime.solvers.SolverChoice solver,
-        ProgressChecker.Progress progress) {
+        ProgressChecker.Progress progress,
+        java.util.List<OptimizerGroup> optimizerGroups) {
 
     public String name() { return decl.name().text(); }
+
+    /** True when layers of the model have different update rules (`optimizer = [adam() for h1, sgd()]`). */
+    public boolean hasOptimizerGroups() { return optimizerGroups.size() > 1; }
+
+    /**
+     * An update rule for some layers of the model: a parameter tensor belongs to layer L when its name is
+     * {@code L.<something>}. A recipe with one optimizer has one group that holds every layer (none for an objective).
+     *
+     * @param layers the group's layers, in the order written (a default element's: the remaining layers, in model order)
+     */
+    public record OptimizerGroup(OptimizerChoice choice, java.util.List<String> layers) {
+        /** The prefix of its hyperparameters' names when the recipe has several groups: `h1` in `h1.lr`. */
+        public String name() { return layers.get(0); }
+    }
 
     /** True when the recipe minimizes an objective rather than training a model on data. */
     public boolean minimizesObjective() { return objective != null; }

@@ -12,8 +12,14 @@ import java.util.Set;
 final class ProgressChecker {
     static final Set<String> WATCHED = Set.of("validation.loss", "validation.accuracy", "train.loss");
 
-    /** What the recipe asks for; the defaults are no early stopping and no checkpoints during training. */
-    public record Progress(EarlyStopping stop, int checkpointEvery, boolean checkpointBest) {
+    static final Set<String> MONITORED = Set.of("loss", "accuracy", "grad_norm", "lr");
+
+    /**
+     * What the recipe asks for; the defaults are no early stopping, no checkpoints during training, and the loss and
+     * accuracy on the console.
+     */
+    public record Progress(EarlyStopping stop, int checkpointEvery, boolean checkpointBest, Set<String> monitor) {
+        static final Progress NONE = new Progress(null, 0, false, Set.of("loss", "accuracy"));
     }
 
     private final Diagnostics diagnostics;
@@ -46,7 +52,23 @@ final class ProgressChecker {
                 }
             }
         }
-        return new Progress(stop, every, best);
+        Set<String> monitor = Set.of("loss", "accuracy");
+        if (settings.containsKey("monitor")) {
+            Expr e = settings.get("monitor").value();
+            java.util.Set<String> chosen = new java.util.LinkedHashSet<>();
+            for (Expr item : e instanceof Expr.ListOf l ? l.elements() : List.of(e)) {
+                String name = item instanceof Expr.Name n ? n.name() : null;
+                if (name == null || !MONITORED.contains(name)) {
+                    String hint = name == null ? null : Spelling.didYouMean(name, MONITORED);
+                    diagnostics.error(item.span(), "E040", "`monitor` lists some of " + String.join(", ", MONITORED.stream().sorted().toList()),
+                            hint);
+                } else {
+                    chosen.add(name);
+                }
+            }
+            monitor = Set.copyOf(chosen);
+        }
+        return new Progress(stop, every, best, monitor);
     }
 
     private EarlyStopping stop(Expr e) {

@@ -82,7 +82,9 @@ public final class RecipeChecker {
         CheckedRecipe.DataSpec data = settings.containsKey("data") ? sources.check(settings.get("data").value(), true) : null;
         CheckedRecipe.DataSpec test = settings.containsKey("test") ? sources.check(settings.get("test").value(), false) : null;
         CheckedRecipe.Loss loss = settings.containsKey("loss") ? loss(settings.get("loss").value()) : null;
-        CheckedRecipe.OptimizerChoice optimizer = settings.containsKey("optimizer") ? optimizer(settings.get("optimizer").value()) : null;
+        List<CheckedRecipe.OptimizerGroup> groups = settings.containsKey("optimizer")
+                ? optimizerGroups(settings.get("optimizer").value(), model) : null;
+        CheckedRecipe.OptimizerChoice optimizer = groups == null ? null : groups.get(0).choice();
         Initialization init = settings.containsKey("init") ? Initialization.check(settings.get("init").value(), diagnostics)
                 : Initialization.DEFAULT;
         int batch = settings.containsKey("batch") ? batch(settings.get("batch")) : 32;
@@ -90,7 +92,7 @@ public final class RecipeChecker {
         boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
         boolean dropLast = settings.containsKey("drop_last") && bool(settings.get("drop_last"));
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
-        CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
+        CheckedRecipe.Around around = new AroundChecker(diagnostics).check(groupSettings(settings, groups), optimizer);
         if (model != null && loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY
                 && model.output() instanceof ModelGraph.Activation a && a.kind() == ModelGraph.ActivationKind.SOFTMAX) {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
@@ -106,7 +108,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress);
+                around, null, progress, groups);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -129,7 +131,8 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
-                around, solver, new ProgressChecker.Progress(null, 0, false));
+                around, solver, ProgressChecker.Progress.NONE,
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())));
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {
@@ -215,6 +218,134 @@ public final class RecipeChecker {
         return null;
     }
 
+    /**
+     * `optimizer = adam()`: one group of every layer; `optimizer = [adam() for [h1, h2], sgd(lr: 0.1) for out]`: a group
+     * per element, each layer in exactly one, where a last element without `for` takes every layer not named before it.
+     */
+    private List<CheckedRecipe.OptimizerGroup> optimizerGroups(Expr value, ModelGraph model) {
+        List<String> layers = model == null ? List.of() : layerNames(model);
+        if (!(value instanceof Expr.ListOf list)) {
+            if (value instanceof Expr.For f) {
+                diagnostics.error(value.span(), "E048", "per-layer optimizers are written as a list",
+                        "write `optimizer = [" + f.span().text() + ", sgd(lr: 0.1)]`; the last element without `for` takes the other layers");
+                return null;
+            }
+            CheckedRecipe.OptimizerChoice choice = optimizer(value);
+            return choice == null ? null : List.of(new CheckedRecipe.OptimizerGroup(choice, layers));
+        }
+        if (list.elements().isEmpty()) {
+            diagnostics.error(value.span(), "E048", "`optimizer` needs at least one optimizer", "for example `optimizer = [adam() for h1, sgd(lr: 0.1)]`");
+            return null;
+        }
+        int errorsBefore = diagnostics.errorCount();
+        Map<String, Expr> owner = new LinkedHashMap<>();
+        List<CheckedRecipe.OptimizerChoice> choices = new java.util.ArrayList<>();
+        List<List<String>> groupLayers = new java.util.ArrayList<>();
+        Expr rest = null;
+        for (int i = 0; i < list.elements().size(); i++) {
+            Expr element = list.elements().get(i);
+            Expr rule = element instanceof Expr.For f ? f.value() : element;
+            if (!(rule instanceof Expr.Call || rule instanceof Expr.Name)) {
+                diagnostics.error(element.span(), "E048", "each element of `optimizer` is `rule(...) for layer` or `rule(...) for [layers]`",
+                        "for example `optimizer = [adam() for [h1, h2], sgd(lr: 0.1) for out]`");
+                continue;
+            }
+            List<Expr> targets;
+            if (element instanceof Expr.For f) {
+                targets = f.targets() instanceof Expr.ListOf l ? l.elements() : List.of(f.targets());
+            } else if (i == list.elements().size() - 1) {
+                targets = null;
+                rest = element;
+            } else {
+                diagnostics.error(element.span(), "E048", "only the last element of `optimizer` may leave out `for`",
+                        "it takes every layer the others do not name; write `" + element.span().text() + " for layer` here");
+                continue;
+            }
+            List<String> named = new java.util.ArrayList<>();
+            for (Expr t : targets == null ? List.<Expr>of() : targets) {
+                if (!(t instanceof Expr.Name n)) {
+                    diagnostics.error(t.span(), "E048", "after `for` comes a layer or a list of layers",
+                            "for example `adam() for h1` or `adam() for [h1, h2]`");
+                    continue;
+                }
+                if (model == null) continue;
+                if (!layers.contains(n.name())) {
+                    diagnostics.error(t.span(), "E048", "model `" + model.name() + "` has no layer `" + n.name() + "`",
+                            hintOr(Spelling.didYouMean(n.name(), layers), "its layers are " + String.join(", ", layers)));
+                    continue;
+                }
+                Expr first = owner.putIfAbsent(n.name(), t);
+                if (first != null) {
+                    diagnostics.error(t.span(), "E048", "layer `" + n.name() + "` is given two optimizers",
+                            "it is first named at line " + first.span().line() + ":" + first.span().column() + "; keep it in one group");
+                    continue;
+                }
+                named.add(n.name());
+            }
+            if (targets != null && targets.isEmpty()) {
+                diagnostics.error(element.span(), "E048", "this optimizer names no layer after `for`", "for example `adam() for [h1, h2]`");
+            }
+            CheckedRecipe.OptimizerChoice choice = optimizer(rule);
+            if (choice != null) {
+                choices.add(choice);
+                groupLayers.add(named);
+            }
+        }
+        if (diagnostics.errorCount() > errorsBefore || model == null) return null;
+        List<String> others = layers.stream().filter(l -> !owner.containsKey(l)).toList();
+        if (rest != null) {
+            if (others.isEmpty()) {
+                diagnostics.error(rest.span(), "E048", "every layer already has an optimizer, so this last element takes none",
+                        "remove it, or name some layers with `for`");
+                return null;
+            }
+            groupLayers.set(groupLayers.size() - 1, others);
+        } else if (!others.isEmpty()) {
+            diagnostics.error(value.span(), "E048", "layer" + (others.size() == 1 ? " `" : "s `") + String.join("`, `", others)
+                    + (others.size() == 1 ? "` has" : "` have") + " no optimizer",
+                    "add " + (others.size() == 1 ? "it" : "them") + " to a group, or end the list with an optimizer without `for`, "
+                            + "which takes every other layer");
+            return null;
+        }
+        List<CheckedRecipe.OptimizerGroup> groups = new java.util.ArrayList<>();
+        for (int i = 0; i < choices.size(); i++) groups.add(new CheckedRecipe.OptimizerGroup(choices.get(i), List.copyOf(groupLayers.get(i))));
+        return List.copyOf(groups);
+    }
+
+    /** The layers that hold parameters, in model order: dense layers and batch norms. */
+    static List<String> layerNames(ModelGraph model) {
+        List<String> names = new java.util.ArrayList<>();
+        for (ModelGraph.Node n : model.layers()) {
+            if (n instanceof ModelGraph.Dense d) names.add(d.name());
+            else if (n instanceof ModelGraph.BatchNorm b) names.add(b.name());
+        }
+        return names;
+    }
+
+    /**
+     * The settings AroundChecker sees. With several groups its checks against the first rule's hyperparameters would
+     * not cover the others: schedules are refused here, and the others' names are checked against decay/clip/average.
+     */
+    private Map<String, Decl.Setting> groupSettings(Map<String, Decl.Setting> settings, List<CheckedRecipe.OptimizerGroup> groups) {
+        if (groups == null || groups.size() < 2) return settings;
+        Map<String, Decl.Setting> out = new LinkedHashMap<>(settings);
+        Decl.Setting schedule = out.remove("schedule");
+        if (schedule != null) {
+            diagnostics.error(schedule.name().span(), "E090", "`schedule` with per-layer optimizer groups is not implemented in this version of optc",
+                    "use one optimizer for all layers, or set the groups' hyperparameters (`h1.lr`) from Java between epochs");
+        }
+        for (CheckedRecipe.OptimizerGroup g : groups.subList(1, groups.size())) {
+            for (String name : g.choice().hyperparameters().keySet()) {
+                String setting = name.equals("average_decay") ? "average" : name;
+                if (AroundChecker.RESERVED.contains(name) && out.containsKey(setting)) {
+                    diagnostics.error(g.choice().span(), "E044", "optimizer `" + g.choice().rule().name().text() + "` has a hyperparameter `"
+                            + name + "`, which the recipe's own `" + setting + "` setting also uses", "rename the hyperparameter in the optimizer");
+                }
+            }
+        }
+        return out;
+    }
+
     private CheckedRecipe.OptimizerChoice optimizer(Expr value) {
         if (SolverChecker.isSolver(value)) {
             diagnostics.error(value.span(), "E049", "full-batch solvers minimize objectives in this version of optc",
@@ -223,9 +354,9 @@ public final class RecipeChecker {
         }
         Expr.Call call = value instanceof Expr.Call c ? c : null;
         String name = call != null ? call.callee().text() : value instanceof Expr.Name n ? n.name() : null;
-        if (value instanceof Expr.ListOf) {
-            diagnostics.error(value.span(), "E090", "per-layer optimizer groups are not implemented in this version of optc",
-                    "use one optimizer for all layers");
+        if (value instanceof Expr.ListOf || value instanceof Expr.For) {
+            diagnostics.error(value.span(), "E048", "an objective has no layers to give their own optimizers",
+                    "use one optimizer, for example `optimizer = adam(lr: 0.1)`");
             return null;
         }
         if (name == null) {

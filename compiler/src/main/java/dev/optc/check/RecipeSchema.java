@@ -42,15 +42,16 @@ final class RecipeSchema {
         add("accumulate", "the number of batches whose gradients make one step", true, false);
         add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
+        add("monitor", "a list of loss, accuracy, grad_norm, lr", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"monitor", "stages", "teacher", "hints", "curriculum",
+        for (String s : new String[] {"stages", "teacher", "hints", "curriculum",
                 "continuation", "alternate", "compare", "plot"}) {
             add(s, "", false, false);
         }
     }
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
-    static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
+    static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
             "accumulate");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");

@@ -12,6 +12,9 @@ import dev.optc.runtime.Trainer;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.TrainResult;
+import dev.optc.runtime.report.MetricsLog;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.optc.runtime.train.CompiledObjective;
 import dev.optc.runtime.train.CompiledTrainer;
 import dev.optc.runtime.train.Minimization;
@@ -72,6 +75,8 @@ final class TrainCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             CompiledTrainer compiledTrainer = (CompiledTrainer) trainer;
             compiledTrainer.setCheckpointDirectory(dir);
+            java.util.Set<String> monitor = recipe.progress().monitor();
+            compiledTrainer.monitorGradientNorm(monitor.contains("grad_norm"));
             if (resume != null) {
                 compiledTrainer.resume(resume);
                 stdout.println("resuming " + recipe.name() + " after epoch " + compiledTrainer.completedEpochs() + " from " + resume);
@@ -79,7 +84,25 @@ final class TrainCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "training %s: %d parameters, %d training rows, %d validation rows%n", recipe.name(),
                     trainer.parameters().stream().mapToInt(p -> p.size()).sum(), split.train().rows(),
                     split.validation() == null ? 0 : split.validation().rows());
-            TrainResult result = trainer.fit(split.train(), split.validation(), report -> stdout.println(line(report)));
+            Map<String, String> info = new LinkedHashMap<>();
+            info.put("source", file.toString());
+            info.put("parameters", Integer.toString(trainer.parameters().stream().mapToInt(p -> p.size()).sum()));
+            info.put("optimizer", recipe.optimizer() == null ? "none" : recipe.optimizer().rule().name().text());
+            info.put("batch", recipe.batch() == 0 ? "full" : Integer.toString(recipe.batch()));
+            info.put("seed", Long.toString(seed != null ? seed : recipe.seed()));
+            info.put("training rows", Integer.toString(split.train().rows()));
+            info.put("validation rows", Integer.toString(split.validation() == null ? 0 : split.validation().rows()));
+            TrainResult result;
+            // Metrics as JSON Lines in the run's folder, for `optc report`; flushed every epoch, so a killed run keeps them.
+            try (MetricsLog metrics = resume != null
+                    ? MetricsLog.resume(dir, recipe.name(), info, compiledTrainer.completedEpochs())
+                    : MetricsLog.open(dir, recipe.name(), info)) {
+                result = trainer.fit(split.train(), split.validation(), report -> {
+                    stdout.println(line(report, monitor));
+                    metrics.epoch(report, MetricsLog.figures(trainer));
+                });
+                if (result.stoppedEarly()) metrics.record("stopped early", "kept the weights of epoch " + result.bestEpoch());
+            }
             if (result.stoppedEarly()) {
                 stdout.println("stopped early: no improvement for " + recipe.progress().stop().patience()
                         + " epochs; keeping the weights of epoch " + result.bestEpoch());
@@ -147,6 +170,16 @@ final class TrainCommand implements Callable<Integer> {
         for (int i = 0; i < Math.min(v.length, 8); i++) s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6g", v[i]));
         if (v.length > 8) s.append(", ... (").append(v.length).append(" values)");
         return s.append(']').toString();
+    }
+
+    static String line(EpochReport r, java.util.Set<String> monitor) {
+        StringBuilder s = new StringBuilder(line(r));
+        int at = s.lastIndexOf("  ");
+        String seconds = s.substring(at);
+        s.setLength(at);
+        if (monitor.contains("lr") && !Double.isNaN(r.learningRate())) s.append(String.format(Locale.ROOT, "  lr %.3g", r.learningRate()));
+        if (monitor.contains("grad_norm")) s.append(String.format(Locale.ROOT, "  |g| %.3g", r.gradientNorm()));
+        return s.append(seconds).toString();
     }
 
     static String line(EpochReport r) {

@@ -2,7 +2,7 @@ package dev.optc.codegen;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import dev.optc.ir.UpdateKernel;
+import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -12,16 +12,17 @@ final class HyperparameterAccessors {
     private HyperparameterAccessors() {
     }
 
-    static void generate(ClassWriter cw, String owner, UpdateKernel kernel, String[] fields) {
-        names(cw, kernel);
-        String known = String.join(", ", kernel.hyperparameters().stream().map(UpdateKernel.Hyperparameter::name).toList());
+    /** {@code names.get(i)} is the public name of the double field {@code fields.get(i)} ({@code h1.lr} with groups). */
+    static void generate(ClassWriter cw, String owner, List<String> names, List<String> fields) {
+        names(cw, names);
+        String known = String.join(", ", names);
 
         MethodVisitor get = cw.visitMethod(ACC_PUBLIC, "hyperparameter", "(Ljava/lang/String;)D", null, null);
         get.visitCode();
-        for (int i = 0; i < fields.length; i++) {
-            Label next = matchName(get, kernel.hyperparameters().get(i).name());
+        for (int i = 0; i < fields.size(); i++) {
+            Label next = matchName(get, names.get(i));
             get.visitVarInsn(ALOAD, 0);
-            get.visitFieldInsn(GETFIELD, owner, fields[i], "D");
+            get.visitFieldInsn(GETFIELD, owner, fields.get(i), "D");
             get.visitInsn(DRETURN);
             get.visitLabel(next);
         }
@@ -31,11 +32,11 @@ final class HyperparameterAccessors {
 
         MethodVisitor set = cw.visitMethod(ACC_PUBLIC, "setHyperparameter", "(Ljava/lang/String;D)V", null, null);
         set.visitCode();
-        for (int i = 0; i < fields.length; i++) {
-            Label next = matchName(set, kernel.hyperparameters().get(i).name());
+        for (int i = 0; i < fields.size(); i++) {
+            Label next = matchName(set, names.get(i));
             set.visitVarInsn(ALOAD, 0);
             set.visitVarInsn(DLOAD, 2);
-            set.visitFieldInsn(PUTFIELD, owner, fields[i], "D");
+            set.visitFieldInsn(PUTFIELD, owner, fields.get(i), "D");
             set.visitInsn(RETURN);
             set.visitLabel(next);
         }
@@ -44,15 +45,15 @@ final class HyperparameterAccessors {
         set.visitEnd();
     }
 
-    private static void names(ClassWriter cw, UpdateKernel kernel) {
+    private static void names(ClassWriter cw, List<String> names) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "hyperparameterNames", "()Ljava/util/List;", "()Ljava/util/List<Ljava/lang/String;>;", null);
         mv.visitCode();
-        mv.visitLdcInsn(kernel.hyperparameters().size());
+        mv.visitLdcInsn(names.size());
         mv.visitTypeInsn(ANEWARRAY, "java/lang/Object");
-        for (int i = 0; i < kernel.hyperparameters().size(); i++) {
+        for (int i = 0; i < names.size(); i++) {
             mv.visitInsn(DUP);
             mv.visitLdcInsn(i);
-            mv.visitLdcInsn(kernel.hyperparameters().get(i).name());
+            mv.visitLdcInsn(names.get(i));
             mv.visitInsn(AASTORE);
         }
         mv.visitMethodInsn(INVOKESTATIC, "java/util/List", "of", "([Ljava/lang/Object;)Ljava/util/List;", true);

@@ -24,6 +24,11 @@ final class KernelClasses {
 
     static String vectorName(String trainer) { return trainer + "$VectorUpdate"; }
 
+    /** The kernel classes of optimizer group {@code group}: the first keeps the plain names, later ones add the index. */
+    static String scalarName(String trainer, int group) { return scalarName(trainer) + (group == 0 ? "" : group); }
+
+    static String vectorName(String trainer, int group) { return vectorName(trainer) + (group == 0 ? "" : group); }
+
     static ClassWriter writer() {
         return new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override

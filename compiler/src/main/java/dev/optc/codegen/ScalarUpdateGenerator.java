@@ -19,15 +19,18 @@ final class ScalarUpdateGenerator {
     private final String trainer;
     private final UpdateKernel kernel;
     private final int line;
+    /** Which optimizer group's kernel this is (0 when the recipe has one optimizer). */
+    private final int group;
 
-    ScalarUpdateGenerator(String trainer, UpdateKernel kernel, int line) {
+    ScalarUpdateGenerator(String trainer, UpdateKernel kernel, int line, int group) {
         this.trainer = trainer;
         this.kernel = kernel;
         this.line = line;
+        this.group = group;
     }
 
     GeneratedClass generate(String sourceName) {
-        String name = scalarName(trainer);
+        String name = scalarName(trainer, group);
         ClassWriter cw = writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object", new String[] {FUSED_UPDATE});
         cw.visitSource(sourceName, null);
@@ -47,7 +50,7 @@ final class ScalarUpdateGenerator {
         for (int a = 1; a <= arrays; a++) mv.visitVarInsn(ALOAD, a);
         mv.visitVarInsn(ILOAD, arrays + 1);
         mv.visitVarInsn(ILOAD, arrays + 2);
-        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer), target, descriptor, false);
+        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), target, descriptor, false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

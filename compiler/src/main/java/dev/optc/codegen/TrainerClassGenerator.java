@@ -9,6 +9,8 @@ import dev.optc.ir.ParameterSlice;
 import dev.optc.ir.TensorOp;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.objectweb.asm.ClassWriter;
@@ -34,13 +36,19 @@ public final class TrainerClassGenerator {
 
     /** The trainer class first, then its two update kernels (scalar and vector). */
     public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
+        return generate(recipe, program, List.of(kernel));
+    }
+
+    /** The trainer class first, then two update kernels (scalar and vector) per optimizer group, in the recipe's order. */
+    public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, List<UpdateKernel> kernels) {
         String owner = "dev/optc/generated/" + className(recipe.name());
         String source = program.sourceName().replaceAll(".*[/\\\\]", "");
         ClassWriter cw = KernelClasses.writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
         cw.visitSource(source, null);
 
-        OptimizerMembers members = new OptimizerMembers(owner, kernel, program.parameterCount(), recipe.optimizer().span().line());
+        OptimizerMembers members = new OptimizerMembers(owner, groups(recipe, program, kernels), program.parameterCount(),
+                recipe.optimizer().span().line());
         members.declare(cw);
         for (Buffer b : program.buffers()) {
             if (!b.equals(program.input())) cw.visitField(ACC_PRIVATE, TensorOpGenerator.field(b), "[F", null, null).visitEnd();
@@ -56,6 +64,32 @@ public final class TrainerClassGenerator {
         members.methods(cw);
         cw.visitEnd();
         return members.withKernelClasses(new GeneratedClass(owner.replace('/', '.'), cw.toByteArray()), source);
+    }
+
+    /**
+     * One group per kernel; with several, each runs over the offsets of its layers' tensors (a tensor belongs to layer L
+     * when its name is {@code L.<something>}), merged into sorted [from, to) ranges.
+     */
+    static List<OptimizerMembers.Group> groups(CheckedRecipe recipe, TensorProgram program, List<UpdateKernel> kernels) {
+        if (kernels.size() == 1) return List.of(new OptimizerMembers.Group(kernels.get(0), null, null));
+        List<OptimizerMembers.Group> groups = new ArrayList<>();
+        for (int g = 0; g < kernels.size(); g++) {
+            CheckedRecipe.OptimizerGroup group = recipe.optimizerGroups().get(g);
+            List<ParameterSlice> mine = program.parameters().stream()
+                    .filter(p -> group.layers().stream().anyMatch(l -> p.name().startsWith(l + ".")))
+                    .sorted(Comparator.comparingInt(ParameterSlice::offset)).toList();
+            List<Integer> ranges = new ArrayList<>();
+            for (ParameterSlice p : mine) {
+                int last = ranges.size() - 1;
+                if (last > 0 && ranges.get(last) == p.offset()) ranges.set(last, p.offset() + p.size());
+                else {
+                    ranges.add(p.offset());
+                    ranges.add(p.offset() + p.size());
+                }
+            }
+            groups.add(new OptimizerMembers.Group(kernels.get(g), group.name(), ranges.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return List.copyOf(groups);
     }
 
     /** `digits` → `DigitsTrainer`, `fashion_mlp` → `FashionMlpTrainer`. */

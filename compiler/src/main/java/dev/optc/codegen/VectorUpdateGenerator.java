@@ -25,15 +25,18 @@ final class VectorUpdateGenerator {
     private final String trainer;
     private final UpdateKernel kernel;
     private final int line;
+    /** Which optimizer group's kernel this is (0 when the recipe has one optimizer). */
+    private final int group;
 
-    VectorUpdateGenerator(String trainer, UpdateKernel kernel, int line) {
+    VectorUpdateGenerator(String trainer, UpdateKernel kernel, int line, int group) {
         this.trainer = trainer;
         this.kernel = kernel;
         this.line = line;
+        this.group = group;
     }
 
     GeneratedClass generate(String sourceName) {
-        String name = vectorName(trainer);
+        String name = vectorName(trainer, group);
         ClassWriter cw = writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, "java/lang/Object", new String[] {FUSED_UPDATE});
         cw.visitSource(sourceName, null);
@@ -84,7 +87,7 @@ final class VectorUpdateGenerator {
         for (int a = 1; a <= 5; a++) mv.visitVarInsn(ALOAD, a);
         mv.visitVarInsn(ILOAD, at.upper);
         mv.visitVarInsn(ILOAD, 7);
-        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer), "updateRange", UPDATE_DESCRIPTOR, false);
+        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "updateRange", UPDATE_DESCRIPTOR, false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -114,7 +117,7 @@ final class VectorUpdateGenerator {
             for (int a = 1; a <= 4; a++) mv.visitVarInsn(ALOAD, a);
             mv.visitVarInsn(ILOAD, at.upper);
             mv.visitVarInsn(ILOAD, 6);
-            mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer), "lookaheadRange", LOOKAHEAD_DESCRIPTOR, false);
+            mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "lookaheadRange", LOOKAHEAD_DESCRIPTOR, false);
         }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);

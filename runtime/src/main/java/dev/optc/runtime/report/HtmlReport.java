@@ -18,14 +18,13 @@ import java.util.Map;
 public final class HtmlReport {
     private HtmlReport() { }
 
-    /** The extras' charts that come first, in this order, and their titles; any other extra follows with its own. */
-    private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
+    private record KnownChart(String key, String title, String valueLabel, boolean linear) { }
 
-    static {
-        KNOWN.put("lr", new String[] {"Learning rate", "learning rate"});
-        KNOWN.put("grad_norm", new String[] {"Gradient norm", "L2 norm of the gradient"});
-        KNOWN.put("weight_norm", new String[] {"Weight norms", "L2 norm"});
-    }
+    /** The extras' charts that come first, in this order; any other extra follows with a chart of its own. */
+    private static final List<KnownChart> KNOWN = List.of(
+            new KnownChart("lr", "Learning rate", "learning rate", true),
+            new KnownChart("grad_norm", "Gradient norm", "L2 norm of the gradient", false),
+            new KnownChart("weight_norm", "Weight norms", "L2 norm", false));
 
     /**
      * Writes the report of the run in {@code runDirectory} to {@code out}.
@@ -80,7 +79,7 @@ public final class HtmlReport {
         return page.append("</main>\n</body>\n</html>\n").toString();
     }
 
-    /** Every chart the run's figures call for, empty ones left out. */
+    /** Every chart the run's figures call for; empty ones, and extras that never changed, left out. */
     static List<LineChart> charts(RunHistory history) {
         double[] epochs = history.series("epoch");
         List<LineChart> charts = new ArrayList<>();
@@ -91,8 +90,9 @@ public final class HtmlReport {
                 .add("validation", history.series("val_accuracy")).linear());
         // Extras group by the part of their key before the first dot: weight_norm.h1.weight, weight_norm.h2.weight...
         Map<String, LineChart> groups = new LinkedHashMap<>();
-        for (String known : KNOWN.keySet()) {
-            groups.put(known, new LineChart(KNOWN.get(known)[0], KNOWN.get(known)[1], epochs));
+        for (KnownChart known : KNOWN) {
+            LineChart chart = new LineChart(known.title(), known.valueLabel(), epochs);
+            groups.put(known.key(), known.linear() ? chart.linear() : chart);
         }
         for (String key : history.keys()) {
             if (MetricsLog.STANDARD_KEYS.contains(key)) continue;
@@ -114,6 +114,9 @@ public final class HtmlReport {
         for (Map.Entry<String, Object> e : run.entrySet()) {
             Object v = e.getValue();
             row(page, e.getKey(), v instanceof Double d ? number(d) : String.valueOf(v));
+        }
+        if (run.containsKey("started") && !run.containsKey("finished")) {
+            row(page, "finished", "— (still running, or stopped before the end)");
         }
         Double planned = last.get("epochs");
         row(page, "epochs completed", plain(last.get("epoch"))

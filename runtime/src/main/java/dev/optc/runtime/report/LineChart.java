@@ -52,7 +52,10 @@ final class LineChart {
         return this;
     }
 
-    /** Keeps the value axis linear (accuracy: its differences near 1 are what matter). */
+    /**
+     * Keeps the value axis linear: for accuracy, whose differences near 1 are what matter, and for the learning rate,
+     * whose schedules (linear, cosine, warm-up) are drawn as they are written.
+     */
     LineChart linear() {
         linearOnly = true;
         return this;
@@ -79,7 +82,8 @@ final class LineChart {
 
     String svg() {
         List<double[]> legend = legendLayout();
-        double top = 12 + (legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1] + LEGEND_ROW);
+        // One legend row is reserved even without a legend, so charts side by side have their plots level.
+        double top = 18 + (legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1]) + LEGEND_ROW;
         double height = top + PLOT_HEIGHT + BOTTOM;
         double plotWidth = WIDTH - LEFT - RIGHT;
         Axis x = Axis.epochs(min(epochs), max(epochs));
@@ -208,8 +212,16 @@ final class LineChart {
 
         static Axis epochs(double first, double last) {
             if (first == last) return new Axis(first - 0.5, last + 0.5, false, new double[] {first}, 1);
-            double step = Math.max(1, niceStep((last - first) / 8));
-            return new Axis(first, last, false, ticksBetween(Math.ceil(first / step) * step, last, step), step);
+            double step = Math.max(1, niceStep((last - first) / 12));
+            double[] ticks = ticksBetween(Math.ceil(first / step) * step, last, step);
+            // The first epoch gets a label too, unless it would crowd the first whole tick (1, 5, 10 but 2, 4, 6).
+            if (ticks.length > 0 && ticks[0] - first >= 0.75 * step) {
+                double[] more = new double[ticks.length + 1];
+                more[0] = first;
+                System.arraycopy(ticks, 0, more, 1, ticks.length);
+                ticks = more;
+            }
+            return new Axis(first, last, false, ticks, step);
         }
 
         /** Rounded outwards to whole ticks, about five of them, so a line never runs along the frame. */
@@ -225,21 +237,25 @@ final class LineChart {
             return new Axis(from, to, false, ticksBetween(from, to, step), step);
         }
 
-        /** Whole decades; with three or fewer of them, also 2× and 5× the decade so there are enough labels. */
+        /**
+         * Rounded outwards to whole ticks, as a linear axis is: decades, and also 2× and 5× them when the data spans three
+         * decades or less, so there are enough labels.
+         */
         static Axis logarithmic(double lo, double hi) {
-            int first = (int) Math.floor(Math.log10(lo));
-            int last = (int) Math.ceil(Math.log10(hi));
-            List<Double> ticks = new ArrayList<>();
-            for (int e = first; e <= last; e++) {
-                double decade = Math.pow(10, e);
-                ticks.add(decade);
-                if (last - first <= 3 && e < last) {
-                    ticks.add(2 * decade);
-                    ticks.add(5 * decade);
-                }
+            double[] multiples = Math.log10(hi / lo) <= 3 ? new double[] {1, 2, 5} : new double[] {1};
+            List<Double> candidates = new ArrayList<>();
+            for (int e = (int) Math.floor(Math.log10(lo)) - 1; e <= (int) Math.ceil(Math.log10(hi)); e++) {
+                for (double m : multiples) candidates.add(m * Math.pow(10, e));
             }
-            double from = Math.pow(10, first);
-            double to = Math.pow(10, last);
+            // A tolerance, so 0.1 read back as 0.1000000000000001 still sits on its tick.
+            double from = candidates.getFirst();
+            double to = candidates.getLast();
+            for (double t : candidates) {
+                if (t <= lo * (1 + 1e-9)) from = t;
+                if (t >= hi * (1 - 1e-9) && t < to) to = t;
+            }
+            List<Double> ticks = new ArrayList<>();
+            for (double t : candidates) if (t >= from && t <= to) ticks.add(t);
             return new Axis(from, to, true, ticks.stream().mapToDouble(Double::doubleValue).toArray(), 0);
         }
 

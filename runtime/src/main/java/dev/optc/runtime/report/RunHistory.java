@@ -1,6 +1,5 @@
 package dev.optc.runtime.report;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,31 +21,43 @@ import java.util.SequencedSet;
  */
 public record RunHistory(Map<String, Object> run, SequencedSet<String> keys, List<Map<String, Double>> epochs) {
 
+    /**
+     * Reads {@code run.json} (optional) and {@code metrics.jsonl}. A line that is not a metrics line is an error naming
+     * the file and line, except the last one when the file does not end in a newline: that one is what a kill left
+     * half-written, and is left out.
+     */
     public static RunHistory read(Path runDirectory) throws ReportException {
         if (!Files.isDirectory(runDirectory)) {
             throw new ReportException(runDirectory + ": no such run directory");
         }
         Path metrics = runDirectory.resolve(MetricsLog.METRICS_FILE);
         if (!Files.isRegularFile(metrics)) {
-            throw new ReportException(metrics + ": no metrics in this run directory (train with a metrics log first)");
+            throw new ReportException(metrics + ": no metrics here (optc train writes them as it trains)");
         }
         Map<String, Object> run = readRun(runDirectory.resolve(MetricsLog.RUN_FILE));
-        SequencedSet<String> keys = new LinkedHashSet<>();
-        List<Map<String, Double>> epochs = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(metrics, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isBlank()) continue;
-                Map<String, Double> epoch = figures(line, metrics, number);
-                keys.addAll(epoch.keySet());
-                epochs.add(epoch);
-            }
-        } catch (ReportException e) {
-            throw e;
+        String text;
+        try {
+            text = Files.readString(metrics, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ReportException(metrics + ": cannot read: " + e.getMessage(), e);
+        }
+        SequencedSet<String> keys = new LinkedHashSet<>();
+        List<Map<String, Double>> epochs = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isBlank()) continue;
+            Map<String, Double> epoch;
+            try {
+                epoch = figures(line, metrics, i + 1);
+            } catch (ReportException e) {
+                // The last line without its newline was cut short by a kill while it was written: what the log's
+                // flush-per-line promises is every line before it.
+                if (i == lines.length - 1) break;
+                throw e;
+            }
+            keys.addAll(epoch.keySet());
+            epochs.add(epoch);
         }
         if (epochs.isEmpty()) throw new ReportException(metrics + ": no epochs recorded yet");
         return new RunHistory(Collections.unmodifiableMap(run), Collections.unmodifiableSequencedSet(keys),

@@ -52,6 +52,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     private double earlyBest = Double.NaN;
     private int earlySince;
     private boolean resumed;
+    private boolean monitorGradientNorm;
+    private double normSum;
+    private long normSteps;
     /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
     private float[] swappedOut;
 
@@ -172,9 +175,12 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             completedEpochs = epoch;
             double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
             Evaluation v = validation == null ? null : evaluate(validation);
+            double lr = hyperparameterNames().contains("lr") ? hyperparameter("lr") : Double.NaN;
             EpochReport report = new EpochReport(epoch, lastEpoch, trainLoss,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                    (System.nanoTime() - start) / 1e9, step);
+                    (System.nanoTime() - start) / 1e9, step, lr, normSteps == 0 ? Double.NaN : normSum / normSteps);
+            normSum = 0;
+            normSteps = 0;
             reports.add(report);
             boolean improved = v != null && earlyImproves(v.loss());
             if (stop != null) {
@@ -280,7 +286,16 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     private void takeStep() {
         step++;
         clipGradientNorm(settings.clipNorm());
+        if (monitorGradientNorm) {
+            normSum += Math.sqrt(dev.optc.runtime.kernels.Reductions.sumOfSquares(grads));
+            normSteps++;
+        }
         update(step);
+    }
+
+    /** Whether each step measures the global gradient norm for the epoch's report (one more pass over g). */
+    public void monitorGradientNorm(boolean on) {
+        this.monitorGradientNorm = on;
     }
 
     @Override
