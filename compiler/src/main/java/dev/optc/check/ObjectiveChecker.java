@@ -23,6 +23,20 @@ import java.util.Set;
 public final class ObjectiveChecker {
     static final Set<String> FUNCTIONS = Set.of("abs", "exp", "log", "sqrt", "sum", "mean", "transpose");
 
+    /** The mark of a dimension that comes from the data, so is not known before it is read. */
+    private static final String DATA = "?";
+
+    /** Whether two dimensions can be equal: the same, or one of them not known before the data is read. */
+    static boolean agree(Object a, Object b) {
+        return Objects.equals(a, b) || a instanceof String s && s.startsWith(DATA) || b instanceof String t && t.startsWith(DATA);
+    }
+
+    static boolean agree(Shape a, Shape b) {
+        if (a.dims().size() != b.dims().size()) return false;
+        for (int i = 0; i < a.dims().size(); i++) if (!agree(a.dims().get(i), b.dims().get(i))) return false;
+        return true;
+    }
+
     /** A shape: dimensions that are integers or names. */
     record Shape(List<Object> dims) {
         static final Shape SCALAR = new Shape(List.of());
@@ -74,7 +88,8 @@ public final class ObjectiveChecker {
                 hyperparameters.add(name);
                 scope.put(name, new Value(Shape.SCALAR, new ObjectiveGraph.Hyperparameter(name, v, p.span())));
             } else if (p.type() instanceof Expr.Name n && n.name().equals("data")) {
-                scope.put(name, new Value(new Shape(List.of(name + ".rows", name + ".columns")), null));
+                // Known only when the data is read: these dimensions agree with any other.
+                scope.put(name, new Value(new Shape(List.of(DATA + name + ".rows", DATA + name + ".columns")), null));
             } else {
                 Shape shape = declaredShape(p.type());
                 if (shape == null) {
@@ -245,7 +260,7 @@ public final class ObjectiveChecker {
                     diagnostics.error(b.span(), "E050", "`@` multiplies a matrix by a matrix or a vector, found " + ls + " @ " + rs);
                     return null;
                 }
-                if (!Objects.equals(ls.dims().get(1), rs.dims().get(0))) {
+                if (!agree(ls.dims().get(1), rs.dims().get(0))) {
                     diagnostics.error(b.span(), "E050", "cannot multiply " + ls + " by " + rs, "the inner dimensions must agree");
                     return null;
                 }
@@ -263,6 +278,7 @@ public final class ObjectiveChecker {
                 }
                 if (ls.scalar()) shape = rs;
                 else if (rs.scalar() || ls.equals(rs)) shape = ls;
+                else if (agree(ls, rs)) shape = ls.known() ? ls : rs;
                 else {
                     diagnostics.error(b.span(), "E050", "cannot combine " + ls + " and " + rs + " with `" + b.op().symbol + "`",
                             "element-wise operations need equal shapes, or a scalar on one side");

@@ -105,7 +105,7 @@ public final class ObjectiveInterpreter {
                         case SUBTRACT -> g.side() == 0 ? 1 : -1;
                         case MULTIPLY -> g.side() == 0 ? y : x;
                         case DIVIDE -> g.side() == 0 ? 1 / y : -x / (y * y);
-                        case POWER -> g.side() == 0 ? y * Math.pow(x, y - 1) : Math.pow(x, y) * Math.log(x);
+                        case POWER -> g.side() == 0 ? y * Math.pow(x, y - 1) : Math.pow(x, y) == 0 ? 0 : Math.pow(x, y) * Math.log(x);
                     };
                     d[d.length == 1 ? 0 : i] += dOut[i] * partial;
                 }

@@ -56,7 +56,7 @@ public final class TensorOps {
                 case SUBTRACT -> side == 0 ? 1 : -1;
                 case MULTIPLY -> side == 0 ? y : x;
                 case DIVIDE -> side == 0 ? 1.0 / y : -(double) x / ((double) y * y);
-                case POWER -> side == 0 ? y * Math.pow(x, y - 1) : out[i] * Math.log(x);
+                case POWER -> side == 0 ? y * Math.pow(x, y - 1) : out[i] == 0 ? 0 : out[i] * Math.log(x); // 0·ln 0 taken as 0, as PyTorch does
                 default -> throw new IllegalArgumentException("binary op " + op);
             };
             double contribution = dOut[i] * partial;
