@@ -189,6 +189,6 @@ final class TrainCommand implements Callable<Integer> {
         if (!Double.isNaN(r.validationLoss())) {
             s.append(String.format(Locale.ROOT, "  val loss %.4f  val acc %.4f", r.validationLoss(), r.validationAccuracy()));
         }
-        return s.append(String.format(Locale.ROOT, "  %.2fs", r.seconds())).toString();
+        return s.append(String.format(Locale.ROOT, "  %.3fs", r.seconds())).toString();
     }
 }

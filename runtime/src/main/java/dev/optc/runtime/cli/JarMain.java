@@ -144,7 +144,7 @@ public final class JarMain {
         if (!Double.isNaN(r.validationLoss())) {
             s.append(String.format(Locale.ROOT, "  val loss %.4f  val acc %.4f", r.validationLoss(), r.validationAccuracy()));
         }
-        System.out.println(s.append(String.format(Locale.ROOT, "  %.2fs", r.seconds())));
+        System.out.println(s.append(String.format(Locale.ROOT, "  %.3fs", r.seconds())));
     }
 
     /** The options of every command; each command reads the ones it takes. */
