@@ -24,13 +24,16 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class VectorGemm {
     /** Depth of a k block: B panels of KC × NR floats stay in L1. */
-    static final int KC = Integer.getInteger("gemm.kc", 256);
+    static final int KC = 256;
     /** Height of a row block: the packed A block, MC × KC floats, stays in L2. A multiple of MR. */
-    static final int MC = Integer.getInteger("gemm.mc", 240);
+    static final int MC = 240;
     /** Width of a column block, the packed B block of KC × NC floats; past L2, so it only bounds the buffer. */
-    static final int NC = Integer.getInteger("gemm.nc", 2048);
-    /** Below this many multiply-adds (about 10 µs on one core) a second thread costs more than it saves. */
-    static final long PARALLEL_MIN = 1L << 20;
+    static final int NC = 2048;
+    /**
+     * Below this many multiply-adds (about 25 µs on one core) a second thread costs more than it saves: handing work
+     * to a pool thread and waiting for it takes 10–25 µs here.
+     */
+    public static final long PARALLEL_MIN = 1L << 21;
     /** Column-index units of {@link Workers#forRange}'s range per part; above its minimum per thread. */
     private static final int SLOT = 1 << 16;
 
@@ -102,23 +105,24 @@ public final class VectorGemm {
     private static void block(int m0, int m1, int n0, int n1, int k, float[] a, int aOff, int lda, boolean aKAlongRows,
                               float[] b, int bOff, int ldb, boolean bKAlongRows, float[] c, int cOff, int ldc,
                               boolean accumulate) {
-        // Blocks of equal size (rounded to whole panels or vectors) rather than full blocks and a thin rest.
-        int kStep = evenStep(k, KC, 16);
+        // Blocks of equal size (rounded to whole panels) rather than full blocks and a thin rest.
+        int kStep = evenStep(k, KC, 1);
         int mStep = evenStep(m1 - m0, MC, MR);
         int nStep = evenStep(n1 - n0, NC, NR);
         Buffers buffers = BUFFERS.get();
         float[] packedA = buffers.a(mStep * kStep);
         float[] packedB = buffers.b(nStep * kStep);
         float[] edge = buffers.edge;
+        int[] rowStarts = buffers.rowStarts;
         for (int jc = n0; jc < n1; jc += nStep) {
             int nc = Math.min(nStep, n1 - jc);
             for (int pc = 0; pc < k; pc += kStep) {
                 int kc = Math.min(kStep, k - pc);
                 boolean add = accumulate || pc > 0;
-                VectorGemmPacking.packB(b, bOff, ldb, bKAlongRows, pc, kc, jc, nc, packedB);
+                VectorGemmPacking.packB(b, bOff, ldb, bKAlongRows, pc, kc, jc, nc, packedB, rowStarts);
                 for (int ic = m0; ic < m1; ic += mStep) {
                     int mc = Math.min(mStep, m1 - ic);
-                    VectorGemmPacking.packA(a, aOff, lda, aKAlongRows, ic, mc, pc, kc, packedA);
+                    VectorGemmPacking.packA(a, aOff, lda, aKAlongRows, ic, mc, pc, kc, packedA, rowStarts);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bi = jr * kc;
@@ -156,6 +160,7 @@ public final class VectorGemm {
     /** One thread's packing buffers. */
     private static final class Buffers {
         final float[] edge = new float[MR * NR];
+        final int[] rowStarts = new int[VectorGemmKernel.LANES];
         private float[] a = new float[0];
         private float[] b = new float[0];
 
