@@ -1,0 +1,105 @@
+package dev.optc.bench;
+
+import dev.optc.api.CompilationFailed;
+import dev.optc.api.CompiledRecipe;
+import dev.optc.api.Optc;
+import dev.optc.interpret.UpdateInterpreter;
+import dev.optc.ir.ElementExpr;
+import dev.optc.ir.ElementStmt;
+import dev.optc.ir.UpdateKernel;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One prelude rule compiled, as the compiler does it for a recipe, for a model of exactly {@code parameters}
+ * parameters; with what the benchmarks need from it: its arrays, the bytes it moves, its per-step scalars.
+ */
+record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKernel kernel) {
+
+    static CompiledRule compile(String rule, int parameters) {
+        String source = """
+                model Flat(x: 1) -> %d {
+                    return dense(x, %d, bias: false)
+                }
+                recipe bench {
+                    data = csv("unused.csv")
+                    model = Flat
+                    loss = mse
+                    optimizer = %s()
+                }
+                """.formatted(parameters, parameters, rule);
+        try {
+            CompiledRecipe recipe = Optc.compile(source, "bench.opt").first();
+            return new CompiledRule(rule, parameters, recipe, recipe.updateKernel());
+        } catch (CompilationFailed e) {
+            throw new IllegalStateException("the benchmark recipe for " + rule + " does not compile: " + e.getMessage(), e);
+        }
+    }
+
+    /** States the update reads from memory (each once per element, whatever the number of uses). */
+    Set<Integer> statesRead() {
+        Set<Integer> read = new TreeSet<>();
+        for (ElementStmt s : kernel.body()) collectStates(s.value(), read);
+        return read;
+    }
+
+    Set<Integer> statesWritten() {
+        Set<Integer> written = new TreeSet<>();
+        for (ElementStmt s : kernel.body()) if (s instanceof ElementStmt.SetState st) written.add(st.index());
+        return written;
+    }
+
+    /** Arrays read per element: θ and g always (the kernels load both), then each state the body reads. */
+    int arraysRead() { return 2 + statesRead().size(); }
+
+    /** Arrays written per element: θ always (the kernels store it), then each state the body assigns. */
+    int arraysWritten() { return 1 + statesWritten().size(); }
+
+    /** What the rule must move through memory per parameter, in float32. */
+    int bytesPerParameter() { return Float.BYTES * (arraysRead() + arraysWritten()); }
+
+    /** The state's index in {@link UpdateKernel#states()}, the order the generated kernels take them in. */
+    int state(String name) {
+        for (int s = 0; s < kernel.states().size(); s++) if (kernel.states().get(s).name().equals(name)) return s;
+        throw new IllegalArgumentException(rule + " has no state " + name);
+    }
+
+    float hyperparameter(String name) {
+        return (float) kernel.hyperparameters().stream().filter(h -> h.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(rule + " has no hyperparameter " + name)).value();
+    }
+
+    /** Every state's initial value (a constant or a hyperparameter), as the interpreter evaluates it. */
+    float[] initialStates() {
+        UpdateInterpreter interpreter = new UpdateInterpreter(kernel, 1);
+        float[] initial = new float[kernel.states().size()];
+        for (int s = 0; s < initial.length; s++) initial[s] = (float) interpreter.state(s, 0);
+        return initial;
+    }
+
+    /** The per-step scalars of step t, as the generated trainer passes them to the kernel. */
+    float[] scalars(long t) {
+        double[] values = new UpdateInterpreter(kernel, 1).scalars(t);
+        float[] scalars = new float[values.length];
+        for (int k = 0; k < values.length; k++) scalars[k] = (float) values[k];
+        return scalars;
+    }
+
+    private static void collectStates(ElementExpr e, Set<Integer> out) {
+        switch (e) {
+            case ElementExpr.State s -> out.add(s.index());
+            case ElementExpr.Unary u -> collectStates(u.operand(), out);
+            case ElementExpr.Binary b -> {
+                collectStates(b.left(), out);
+                collectStates(b.right(), out);
+            }
+            case ElementExpr.Select s -> {
+                collectStates(s.condition(), out);
+                collectStates(s.then(), out);
+                collectStates(s.otherwise(), out);
+            }
+            default -> {
+            }
+        }
+    }
+}
