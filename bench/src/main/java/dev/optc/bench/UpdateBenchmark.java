@@ -45,7 +45,7 @@ public class UpdateBenchmark {
     @Param({"sgd", "momentum", "adagrad", "rmsprop", "adam", "delta_bar_delta"})
     public String rule;
 
-    /** 16K (fits in L2), 1M (in L3 for small rules), 16M (memory). */
+    /** 16K (the arrays stay in L1/L2), 1M (4–16 MB: the last-level cache), 16M (memory). */
     @Param({"16384", "1048576", "16777216"})
     public int parameters;
 
