@@ -4,11 +4,8 @@ import dev.optc.api.CompilationFailed;
 import dev.optc.api.CompiledRecipe;
 import dev.optc.api.Optc;
 import dev.optc.interpret.UpdateInterpreter;
-import dev.optc.ir.ElementExpr;
-import dev.optc.ir.ElementStmt;
 import dev.optc.ir.UpdateKernel;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One prelude rule compiled, as the compiler does it for a recipe, for a model of exactly {@code parameters}
@@ -38,15 +35,11 @@ record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKe
 
     /** States the update reads from memory (each once per element, whatever the number of uses). */
     Set<Integer> statesRead() {
-        Set<Integer> read = new TreeSet<>();
-        for (ElementStmt s : kernel.body()) collectStates(s.value(), read);
-        return read;
+        return kernel.statesRead();
     }
 
     Set<Integer> statesWritten() {
-        Set<Integer> written = new TreeSet<>();
-        for (ElementStmt s : kernel.body()) if (s instanceof ElementStmt.SetState st) written.add(st.index());
-        return written;
+        return kernel.statesWritten();
     }
 
     /** Arrays read per element: θ and g always (the kernels load both), then each state the body reads. */
@@ -83,23 +76,5 @@ record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKe
         float[] scalars = new float[values.length];
         for (int k = 0; k < values.length; k++) scalars[k] = (float) values[k];
         return scalars;
-    }
-
-    private static void collectStates(ElementExpr e, Set<Integer> out) {
-        switch (e) {
-            case ElementExpr.State s -> out.add(s.index());
-            case ElementExpr.Unary u -> collectStates(u.operand(), out);
-            case ElementExpr.Binary b -> {
-                collectStates(b.left(), out);
-                collectStates(b.right(), out);
-            }
-            case ElementExpr.Select s -> {
-                collectStates(s.condition(), out);
-                collectStates(s.then(), out);
-                collectStates(s.otherwise(), out);
-            }
-            default -> {
-            }
-        }
     }
 }

@@ -3,10 +3,7 @@ package dev.optc.codegen;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.optc.ir.ElementExpr;
-import dev.optc.ir.ElementStmt;
-import dev.optc.ir.UpdateKernel;
 import java.util.Set;
-import java.util.TreeSet;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -53,43 +50,6 @@ final class KernelClasses {
         Label l = new Label();
         mv.visitLabel(l);
         mv.visitLineNumber(line, l);
-    }
-
-    /** States the body reads (they must be loaded before it runs). */
-    static Set<Integer> statesRead(UpdateKernel kernel) {
-        Set<Integer> read = new TreeSet<>();
-        for (ElementStmt s : kernel.body()) collectStates(s.value(), read);
-        return read;
-    }
-
-    static Set<Integer> statesWritten(UpdateKernel kernel) {
-        Set<Integer> written = new TreeSet<>();
-        for (ElementStmt s : kernel.body()) if (s instanceof ElementStmt.SetState st) written.add(st.index());
-        return written;
-    }
-
-    static Set<Integer> statesReadByLookahead(UpdateKernel kernel) {
-        Set<Integer> read = new TreeSet<>();
-        if (kernel.lookahead() != null) collectStates(kernel.lookahead(), read);
-        return read;
-    }
-
-    static void collectStates(ElementExpr e, Set<Integer> out) {
-        switch (e) {
-            case ElementExpr.State s -> out.add(s.index());
-            case ElementExpr.Unary u -> collectStates(u.operand(), out);
-            case ElementExpr.Binary b -> {
-                collectStates(b.left(), out);
-                collectStates(b.right(), out);
-            }
-            case ElementExpr.Select s -> {
-                collectStates(s.condition(), out);
-                collectStates(s.then(), out);
-                collectStates(s.otherwise(), out);
-            }
-            default -> {
-            }
-        }
     }
 
     /** Every constant used by the element expressions (the vector kernel broadcasts each once). */

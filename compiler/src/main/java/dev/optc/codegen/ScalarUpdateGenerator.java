@@ -62,8 +62,8 @@ final class ScalarUpdateGenerator {
         mv.visitCode();
         lineNumber(mv, line);
         Layout at = new Layout(7, kernel);
-        Set<Integer> read = statesRead(kernel);
-        ElementExprGenerator exprs = prologue(mv, at, 4, 3, read, statesWritten(kernel));
+        Set<Integer> read = kernel.statesRead();
+        ElementExprGenerator exprs = prologue(mv, at, 4, 3, read, kernel.statesWritten());
         Label test = new Label();
         Label body = new Label();
         loopStart(mv, at, 5, test, body);
@@ -80,7 +80,7 @@ final class ScalarUpdateGenerator {
             });
         }
         store(mv, 0, at.i, at.theta);
-        for (int s : statesWritten(kernel)) store(mv, at.stateArray(s), at.i, at.stateValue(s));
+        for (int s : kernel.statesWritten()) store(mv, at.stateArray(s), at.i, at.stateValue(s));
         loopEnd(mv, at, 6, test, body);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
@@ -94,7 +94,7 @@ final class ScalarUpdateGenerator {
         lineNumber(mv, line);
         if (kernel.lookahead() != null) {
             Layout at = new Layout(6, kernel);
-            Set<Integer> read = statesReadByLookahead(kernel);
+            Set<Integer> read = kernel.statesReadByLookahead();
             ElementExprGenerator exprs = prologue(mv, at, 3, 2, read, Set.of());
             Label test = new Label();
             Label body = new Label();

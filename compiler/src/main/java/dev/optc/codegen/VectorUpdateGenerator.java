@@ -60,8 +60,8 @@ final class VectorUpdateGenerator {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "update", UPDATE_DESCRIPTOR, null, null);
         mv.visitCode();
         lineNumber(mv, line);
-        Set<Integer> read = statesRead(kernel);
-        Set<Integer> written = statesWritten(kernel);
+        Set<Integer> read = kernel.statesRead();
+        Set<Integer> written = kernel.statesWritten();
         Set<Float> constants = new TreeSet<>();
         for (ElementStmt s : kernel.body()) KernelClasses.collectConstants(s.value(), constants);
         Layout at = new Layout(8, kernel, constants);
@@ -99,7 +99,7 @@ final class VectorUpdateGenerator {
         mv.visitCode();
         lineNumber(mv, line);
         if (kernel.lookahead() != null) {
-            Set<Integer> read = statesReadByLookahead(kernel);
+            Set<Integer> read = kernel.statesReadByLookahead();
             Set<Float> constants = new TreeSet<>();
             KernelClasses.collectConstants(kernel.lookahead(), constants);
             Layout at = new Layout(7, kernel, constants);

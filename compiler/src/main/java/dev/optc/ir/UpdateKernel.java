@@ -23,6 +23,45 @@ public record UpdateKernel(String rule, List<Hyperparameter> hyperparameters, Li
     public record StateArray(String name, ElementExpr initial) {
     }
 
+    /** The states the body reads: the kernel loads them before it runs. */
+    public java.util.Set<Integer> statesRead() {
+        java.util.Set<Integer> read = new java.util.TreeSet<>();
+        for (ElementStmt s : body) collectStates(s.value(), read);
+        return read;
+    }
+
+    /** The states the body assigns: the kernel stores them after it runs. */
+    public java.util.Set<Integer> statesWritten() {
+        java.util.Set<Integer> written = new java.util.TreeSet<>();
+        for (ElementStmt s : body) if (s instanceof ElementStmt.SetState st) written.add(st.index());
+        return written;
+    }
+
+    /** The states the lookahead point reads (none without a lookahead). */
+    public java.util.Set<Integer> statesReadByLookahead() {
+        java.util.Set<Integer> read = new java.util.TreeSet<>();
+        if (lookahead != null) collectStates(lookahead, read);
+        return read;
+    }
+
+    private static void collectStates(ElementExpr e, java.util.Set<Integer> out) {
+        switch (e) {
+            case ElementExpr.State s -> out.add(s.index());
+            case ElementExpr.Unary u -> collectStates(u.operand(), out);
+            case ElementExpr.Binary b -> {
+                collectStates(b.left(), out);
+                collectStates(b.right(), out);
+            }
+            case ElementExpr.Select s -> {
+                collectStates(s.condition(), out);
+                collectStates(s.then(), out);
+                collectStates(s.otherwise(), out);
+            }
+            default -> {
+            }
+        }
+    }
+
     /** θ ← θ: the update of a minimizer whose steps a full-batch solver takes. */
     public static UpdateKernel identity() {
         return new UpdateKernel("none", List.of(), List.of(), List.of(), null,
