@@ -49,30 +49,35 @@ public final class Optc {
         List<CompiledRecipe> recipes = new ArrayList<>();
         if (!diagnostics.hasErrors()) {
             for (CheckedRecipe recipe : front.recipes()) {
-                // A full-batch solver replaces the update rule: the minimizer then carries an update that leaves θ as it is.
-                // One kernel per optimizer group, each fused with the recipe's decay, clip and average on its own.
-                List<UpdateKernel> kernels = new ArrayList<>();
-                if (recipe.solver() != null) kernels.add(UpdateKernel.identity());
-                else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
-                    UpdateKernel k = new OptimizerLowering().lower(group.choice().rule(), group.choice().hyperparameters());
-                    k = new Fusion().apply(k, recipe.around());
-                    kernels.add(new Hoisting().apply(new ConstantFolding().apply(k)));
-                }
-                UpdateKernel kernel = kernels.get(0);
-                if (recipe.minimizesObjective()) {
-                    ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
-                    List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
-                    recipes.add(new CompiledRecipe(recipe, null, program, kernel, generated));
-                } else {
-                    TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
-                    if (program == null) continue;
-                    List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
-                    recipes.add(new CompiledRecipe(recipe, program, null, kernel, generated));
-                }
+                CompiledRecipe compiled = compile(recipe, diagnostics);
+                if (compiled != null) recipes.add(compiled);
             }
         }
         if (diagnostics.hasErrors()) throw new CompilationFailed(diagnostics.sorted());
         return new Compilation(recipes, diagnostics.sorted());
+    }
+
+    /** One checked recipe through lowering, the passes and code generation; null when lowering reported an error. */
+    static CompiledRecipe compile(CheckedRecipe recipe, Diagnostics diagnostics) {
+        // A full-batch solver replaces the update rule: the minimizer then carries an update that leaves θ as it is.
+        // One kernel per optimizer group, each fused with the recipe's decay, clip and average on its own.
+        List<UpdateKernel> kernels = new ArrayList<>();
+        if (recipe.solver() != null) kernels.add(UpdateKernel.identity());
+        else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
+            UpdateKernel k = new OptimizerLowering().lower(group.choice().rule(), group.choice().hyperparameters());
+            k = new Fusion().apply(k, recipe.around());
+            kernels.add(new Hoisting().apply(new ConstantFolding().apply(k)));
+        }
+        UpdateKernel kernel = kernels.get(0);
+        if (recipe.minimizesObjective()) {
+            ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
+            List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
+            return new CompiledRecipe(recipe, null, program, kernel, generated);
+        }
+        TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
+        if (program == null) return null;
+        List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
+        return new CompiledRecipe(recipe, program, null, kernel, generated);
     }
 
     /** The compiled recipes of one file and its warnings. */

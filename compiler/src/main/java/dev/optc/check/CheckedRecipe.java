@@ -23,7 +23,10 @@ public record CheckedRecipe(
         Around around,
         dev.optc.runtime.solvers.SolverChoice solver,
         ProgressChecker.Progress progress,
-        java.util.List<OptimizerGroup> optimizerGroups) {
+        java.util.List<OptimizerGroup> optimizerGroups,
+        java.util.List<Contender> contenders,
+        TrajectoryPlot plot,
+        Continuation continuation) {
 
     public String name() { return decl.name().text(); }
 

@@ -65,7 +65,8 @@ public final class RecipeChecker {
         }
         if (recipe.complete()) {
             for (RecipeSchema.Setting s : RecipeSchema.SETTINGS.values()) {
-                boolean required = s.required() && !(objectiveRecipe && RecipeSchema.MODEL_ONLY.contains(s.name()));
+                boolean required = s.required() && !(objectiveRecipe && RecipeSchema.MODEL_ONLY.contains(s.name()))
+                        && !(s.name().equals("optimizer") && settings.containsKey("compare"));
                 if (required && !settings.containsKey(s.name())
                         && recipe.settings().stream().noneMatch(x -> x.name().text().equals(s.name()))) {
                     String hint = s.name().equals("model")
@@ -77,6 +78,12 @@ public final class RecipeChecker {
             }
         }
         if (objectiveRecipe) return objectiveRecipe(recipe, settings, errorsBefore);
+        for (String s : new String[] {"compare", "plot", "continuation"}) {
+            if (settings.containsKey(s)) {
+                diagnostics.error(settings.get(s).name().span(), "E090", "`" + s + "` on a model recipe is not implemented in this version of optc",
+                        "it works on recipes that minimize an `objective`; for a model, write one recipe per optimizer");
+            }
+        }
         ModelGraph model = settings.containsKey("model") ? model(settings.get("model").value()) : null;
         DataSourceChecker sources = new DataSourceChecker(diagnostics);
         CheckedRecipe.DataSpec data = settings.containsKey("data") ? sources.check(settings.get("data").value(), true) : null;
@@ -108,7 +115,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups);
+                around, null, progress, groups, List.of(), null, null);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -120,8 +127,26 @@ public final class RecipeChecker {
                 ? optimizer(optimizerValue) : null;
         int steps = settings.containsKey("steps") ? positiveInteger(settings.get("steps"), 100) : 100;
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
-        CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
-        if (solver != null) {
+        List<Contender> contenders = List.of();
+        if (settings.containsKey("compare")) {
+            if (optimizerValue != null) {
+                diagnostics.error(settings.get("optimizer").name().span(), "E081", "`optimizer` and `compare` both say what minimizes the objective",
+                        "put this optimizer into the `compare` list");
+            }
+            contenders = new CompareChecker(diagnostics, this::optimizer).check(settings.get("compare").value(), settings);
+            if (!contenders.isEmpty()) {
+                optimizer = contenders.get(0).optimizer();
+                solver = contenders.get(0).solver();
+            }
+        }
+        CheckedRecipe.Around around = contenders.isEmpty() ? new AroundChecker(diagnostics).check(settings, optimizer) : contenders.get(0).around();
+        TrajectoryPlot plot = settings.containsKey("plot") ? new PlotChecker(diagnostics).check(settings.get("plot").value(), objective) : null;
+        Continuation continuation = settings.containsKey("continuation")
+                ? new ContinuationChecker(diagnostics).check(settings.get("continuation").value(), objective,
+                        contenders.isEmpty() ? (solver == null ? null : solver.kind())
+                                : contenders.stream().filter(c -> c.solver() != null).map(c -> c.solver().kind()).findFirst().orElse(null))
+                : null;
+        if (solver != null && contenders.isEmpty()) {
             for (String s : new String[] {"schedule", "decay", "clip", "average"}) {
                 if (settings.containsKey(s)) {
                     diagnostics.error(settings.get(s).name().span(), "E049", "`" + s + "` acts on an update rule; `"
@@ -132,7 +157,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())));
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {
@@ -346,7 +371,7 @@ public final class RecipeChecker {
         return out;
     }
 
-    private CheckedRecipe.OptimizerChoice optimizer(Expr value) {
+    CheckedRecipe.OptimizerChoice optimizer(Expr value) {
         if (SolverChecker.isSolver(value)) {
             diagnostics.error(value.span(), "E049", "full-batch solvers minimize objectives in this version of optc",
                     "train a model with an update rule such as sgd or adam");

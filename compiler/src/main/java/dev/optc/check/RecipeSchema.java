@@ -43,9 +43,11 @@ final class RecipeSchema {
         add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
         add("monitor", "a list of loss, accuracy, grad_norm, lr", true, false);
+        add("compare", "a list of optimizers and solvers run on the objective from the same start: `[sgd(lr: 0.03), lbfgs()]`", true, false);
+        add("plot", "`trajectories(\"file.svg\")`: contour lines and each optimizer's path, for two-parameter objectives", true, false);
+        add("continuation", "`gaussian_smoothing(sigma: 1.0, stages: 5)` or `anneal(alpha, from: 1.0, stages: 5)`", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"stages", "teacher", "hints", "curriculum",
-                "continuation", "alternate", "compare", "plot"}) {
+        for (String s : new String[] {"stages", "teacher", "hints", "curriculum", "alternate"}) {
             add(s, "", false, false);
         }
     }

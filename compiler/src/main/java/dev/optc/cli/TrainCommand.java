@@ -139,8 +139,11 @@ final class TrainCommand implements Callable<Integer> {
         TrainOptions options = TrainOptions.defaults();
         if (seed != null) options = options.withSeed(seed);
         if (steps != null) options = options.withSteps(steps);
-        CompiledObjective minimizer = compiled.newMinimizer(options);
         int total = steps != null ? steps : compiled.recipe().steps();
+        if (ObjectiveStrategyOutput.applies(compiled.recipe())) {
+            return ObjectiveStrategyOutput.run(compiled, options, total, out != null ? out : Path.of("runs", compiled.name()), stdout);
+        }
+        CompiledObjective minimizer = compiled.newMinimizer(options);
         int every = Math.max(1, total / 10);
         String width = Integer.toString(String.valueOf(total).length());
         String method = compiled.recipe().solver() != null ? compiled.recipe().solver().kind()

@@ -208,7 +208,7 @@ final class LineChart {
     }
 
     /** A domain, its ticks, and where a value falls in it (0 at the low end, 1 at the high end). */
-    private record Axis(double from, double to, boolean log, double[] ticks, double step) {
+    record Axis(double from, double to, boolean log, double[] ticks, double step) {
 
         static Axis epochs(double first, double last) {
             if (first == last) return new Axis(first - 0.5, last + 0.5, false, new double[] {first}, 1);

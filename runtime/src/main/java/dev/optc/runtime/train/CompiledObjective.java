@@ -22,6 +22,10 @@ public abstract class CompiledObjective extends Optimizable {
     private final List<ParameterSpec> specs;
     private final int steps;
     private long step;
+    /** Calls of J and ∇J made so far, every sample of a smoothed gradient and every solver evaluation counted. */
+    private long gradientEvaluations;
+    /** When set, each step's gradient is that of the blurred objective (continuation, 8.7.6). */
+    private dev.optc.runtime.strategies.GaussianSmoothing smoothing;
 
     protected CompiledObjective(ObjectiveSettings settings, ParameterSpec[] specs, TrainOptions options) {
         super(settings.parameterCount());
@@ -49,13 +53,16 @@ public abstract class CompiledObjective extends Optimizable {
         startAverage(step);
         double[] values = new double[steps];
         float[][] trajectory = new float[steps + 1][];
+        float[][] averagedTrajectory = averagedParameters() == null ? null : new float[steps + 1][];
+        if (averagedTrajectory != null) averagedTrajectory[0] = params.clone();
         for (int i = 0; i < steps; i++) {
             for (int s = 0; s < schedules.length; s++) {
                 setHyperparameter(schedules[s].hyperparameter(), schedules[s].value(initial[s], step, schedules[s].spanInSteps(1)));
             }
             trajectory[i] = params.clone();
             lookahead(step + 1);
-            double j = computeGradients();
+            double j = smoothing == null ? computeGradients() : smoothing.estimate(params, grads, this::computeGradients);
+            gradientEvaluations += smoothing == null ? 1 : smoothing.samples();
             if (!Double.isFinite(j)) {
                 throw new TrainingDiverged("the objective became " + j + " at step " + (step + 1)
                         + "; lower the learning rate or clip the gradients");
@@ -64,12 +71,13 @@ public abstract class CompiledObjective extends Optimizable {
             clipGradientNorm(settings.clipNorm());
             update(step);
             values[i] = j;
+            if (averagedTrajectory != null) averagedTrajectory[i + 1] = averagedParameters().clone();
             listener.stepped(step, j);
         }
         gradientScale = 1.0;
         float[] result = finalParameters();
         trajectory[steps] = result.clone();
-        return new Minimization(values, valueAt(result), result, trajectory);
+        return new Minimization(values, valueAt(result), result, trajectory, gradientEvaluations, averagedTrajectory);
     }
 
     /**
@@ -86,6 +94,7 @@ public abstract class CompiledObjective extends Optimizable {
             @Override
             public double valueAndGradient(double[] x, double[] gradient) {
                 for (int i = 0; i < x.length; i++) params[i] = (float) x[i];
+                gradientEvaluations++;
                 double value = computeGradients();
                 for (int i = 0; i < gradient.length; i++) gradient[i] = grads[i];
                 return value;
@@ -113,7 +122,18 @@ public abstract class CompiledObjective extends Optimizable {
             for (int i = 0; i < x.length; i++) trajectory[k][i] = (float) x[i];
         }
         double[] valueArray = values.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Minimization(valueArray, valueAt(params), params.clone(), trajectory);
+        return new Minimization(valueArray, valueAt(params), params.clone(), trajectory, gradientEvaluations, null);
+    }
+
+    /**
+     * From now on, estimates every step's gradient as that of J blurred by a Gaussian ({@link
+     * dev.optc.runtime.strategies.GaussianSmoothing}); null returns to the exact gradient. Update rules only.
+     */
+    public void smoothGradients(dev.optc.runtime.strategies.GaussianSmoothing smoothing) {
+        if (smoothing != null && settings.solver() != null) {
+            throw new IllegalStateException("a full-batch solver needs the exact gradient, not a smoothed estimate");
+        }
+        this.smoothing = smoothing;
     }
 
     /** The parameters to report: the averaged ones when the recipe averages. */
