@@ -1,0 +1,91 @@
+package dev.optc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** The samples of samples/strategies/ as a user runs them: the table, the figure, and what each one shows. */
+class StrategySamplesTest {
+    private static final Path DIR = Path.of("strategies");
+
+    private static DigitsSampleTest.Run train(Path out, String file, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", DIR.resolve(file).toString(), "--out", out.toString()));
+        args.addAll(List.of(more));
+        DigitsSampleTest.Run run = DigitsSampleTest.optc(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.err() + run.out());
+        return run;
+    }
+
+    /** The labels of the SVG's paths, after checking it is one well-formed document. */
+    private static List<String> series(Path svg) throws Exception {
+        assertTrue(Files.isRegularFile(svg), svg + " was not written");
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        NodeList paths = doc.getElementsByTagName("path");
+        List<String> labels = new java.util.ArrayList<>();
+        for (int i = 0; i < paths.getLength(); i++) {
+            Element p = (Element) paths.item(i);
+            if (p.hasAttribute("data-series")) labels.add(p.getAttribute("data-series"));
+        }
+        return labels;
+    }
+
+    /** The final J of the table's row that starts with {@code label}. */
+    private static double finalValue(String out, String label) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(label) + "\\s+(\\S+)\\s").matcher(out);
+        assertTrue(m.find(), "no row for " + label + " in\n" + out);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void raceTabulatesEveryOptimizerAndDrawsTheirPaths(@TempDir Path out) throws Exception {
+        DigitsSampleTest.Run run = train(out, "race.opt");
+        assertEquals(List.of("sgd(lr: 0.019)", "momentum(lr: 0.019, alpha: 0.9)", "nesterov(lr: 0.01, alpha: 0.9)", "adam(lr: 0.3)"),
+                series(out.resolve("valley.svg")));
+        assertTrue(finalValue(run.out(), "momentum(lr: 0.019, alpha: 0.9)") < finalValue(run.out(), "sgd(lr: 0.019)") / 10, run.out());
+        DigitsSampleTest.Run all = train(out.resolve("all"), "race.opt", "--recipe", "race_all");
+        for (String solver : List.of("newton()", "cg()", "bfgs()", "lbfgs(history: 5)")) {
+            assertTrue(finalValue(all.out(), solver) < 1e-8, solver + "\n" + all.out());
+        }
+        assertTrue(finalValue(all.out(), "coordinate_descent()") < 1e-8, "the quadratic is separable: one sweep\n" + all.out());
+    }
+
+    @Test
+    void polyakAveragingEndsNearerTheValleysFloorThanTheIterate(@TempDir Path out) throws Exception {
+        DigitsSampleTest.Run run = train(out, "polyak.opt");
+        double plain = finalValue(run.out(), "sgd(lr: 0.02)");
+        assertTrue(finalValue(run.out(), "sgd(lr: 0.02, average: polyak())") < plain / 2, run.out());
+        assertTrue(finalValue(run.out(), "sgd(lr: 0.02, average: ema(0.9))") < plain / 2, run.out());
+        assertEquals(3, series(out.resolve("polyak.svg")).size());
+    }
+
+    @Test
+    void continuationLeavesTheLocalMinimumThatStopsGradientDescent(@TempDir Path out) throws Exception {
+        double[] plain = finalPoint(train(out.resolve("plain"), "continuation.opt", "--recipe", "ripples_plain").out());
+        assertTrue(Math.hypot(plain[0], plain[1]) > 3.5, "stuck near (3, −3)");
+        for (String recipe : List.of("ripples_smoothing", "ripples_anneal")) {
+            DigitsSampleTest.Run run = train(out.resolve(recipe), "continuation.opt", "--recipe", recipe);
+            double[] p = finalPoint(run.out());
+            assertTrue(Math.hypot(p[0], p[1]) < 1e-3, recipe + " ends at the global minimum (0, 0)\n" + run.out());
+            assertTrue(run.out().contains("stage 5/5"), run.out());
+        }
+        assertEquals(1, series(out.resolve("plain/plain.svg")).size());
+        assertEquals(1, series(out.resolve("ripples_smoothing/smoothing.svg")).size());
+    }
+
+    private static double[] finalPoint(String out) {
+        Matcher m = Pattern.compile("(?m)^  p = \\[(\\S+), (\\S+)\\]").matcher(out);
+        assertTrue(m.find(), out);
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+    }
+}
