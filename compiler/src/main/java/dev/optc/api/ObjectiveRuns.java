@@ -4,7 +4,6 @@ import dev.optc.check.CheckedRecipe;
 import dev.optc.check.Contender;
 import dev.optc.check.Continuation;
 import dev.optc.check.RecipeVariants;
-import dev.optc.diagnostics.Diagnostics;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.strategies.GaussianSmoothing;
 import dev.optc.runtime.train.CompiledObjective;
@@ -121,11 +120,6 @@ public final class ObjectiveRuns {
     }
 
     private static CompiledRecipe compile(CheckedRecipe recipe) {
-        Diagnostics diagnostics = new Diagnostics();
-        CompiledRecipe compiled = Optc.compile(recipe, diagnostics);
-        if (compiled == null || diagnostics.hasErrors()) {
-            throw new IllegalStateException("a checked recipe variant of " + recipe.name() + " did not compile: " + diagnostics.sorted());
-        }
-        return compiled;
+        return Contenders.compile(recipe);
     }
 }

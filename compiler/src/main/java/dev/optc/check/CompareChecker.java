@@ -14,15 +14,19 @@ import java.util.function.Function;
 /**
  * `compare = [sgd(lr: 0.03), momentum(lr: 0.03, alpha: 0.9), adam(lr: 0.3), sgd(lr: 0.03, average: polyak()), newton()]`:
  * every element is an update rule, checked as the recipe's `optimizer` would be, or a full-batch solver. An update
- * rule takes the recipe's decay, clip, schedule and average, and may set its own averaging with `average:`.
+ * rule takes the recipe's decay, clip, schedule and average, and may set its own averaging with `average:`. On a model
+ * recipe each element is one rule for every layer.
  */
 final class CompareChecker {
     private final Diagnostics diagnostics;
     private final Function<Expr, CheckedRecipe.OptimizerChoice> optimizers;
+    private final boolean solvers;
 
-    CompareChecker(Diagnostics diagnostics, Function<Expr, CheckedRecipe.OptimizerChoice> optimizers) {
+    /** {@code solvers}: whether full-batch solvers may be compared (objectives: yes; models: not in this version). */
+    CompareChecker(Diagnostics diagnostics, Function<Expr, CheckedRecipe.OptimizerChoice> optimizers, boolean solvers) {
         this.diagnostics = diagnostics;
         this.optimizers = optimizers;
+        this.solvers = solvers;
     }
 
     /** The contenders in the order written; empty after an error. */
@@ -47,6 +51,11 @@ final class CompareChecker {
     }
 
     private Contender solver(Expr element, Map<String, Decl.Setting> settings) {
+        if (!solvers) {
+            diagnostics.error(element.span(), "E049", "full-batch solvers minimize objectives in this version of optc",
+                    "compare update rules such as sgd or adam on a model");
+            return null;
+        }
         SolverChoice solver = new SolverChecker(diagnostics).check(element);
         if (solver == null) return null;
         for (String s : new String[] {"schedule", "decay", "clip", "average"}) {

@@ -78,10 +78,10 @@ public final class RecipeChecker {
             }
         }
         if (objectiveRecipe) return objectiveRecipe(recipe, settings, errorsBefore);
-        for (String s : new String[] {"compare", "plot", "continuation"}) {
+        for (String s : new String[] {"plot", "continuation"}) {
             if (settings.containsKey(s)) {
                 diagnostics.error(settings.get(s).name().span(), "E090", "`" + s + "` on a model recipe is not implemented in this version of optc",
-                        "it works on recipes that minimize an `objective`; for a model, write one recipe per optimizer");
+                        "it works on recipes that minimize an `objective`");
             }
         }
         ModelGraph model = settings.containsKey("model") ? model(settings.get("model").value()) : null;
@@ -99,7 +99,20 @@ public final class RecipeChecker {
         boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
         boolean dropLast = settings.containsKey("drop_last") && bool(settings.get("drop_last"));
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
-        CheckedRecipe.Around around = new AroundChecker(diagnostics).check(groupSettings(settings, groups), optimizer);
+        List<Contender> contenders = List.of();
+        if (settings.containsKey("compare")) {
+            if (settings.containsKey("optimizer")) {
+                diagnostics.error(settings.get("optimizer").name().span(), "E081", "`optimizer` and `compare` both say how to train",
+                        "put this optimizer into the `compare` list");
+            }
+            contenders = new CompareChecker(diagnostics, this::optimizer, false).check(settings.get("compare").value(), settings);
+            if (!contenders.isEmpty() && model != null) {
+                optimizer = contenders.get(0).optimizer();
+                groups = List.of(new CheckedRecipe.OptimizerGroup(optimizer, layerNames(model)));
+            }
+        }
+        CheckedRecipe.Around around = !contenders.isEmpty() ? contenders.get(0).around()
+                : new AroundChecker(diagnostics).check(groupSettings(settings, groups), optimizer);
         if (model != null && loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY
                 && model.output() instanceof ModelGraph.Activation a && a.kind() == ModelGraph.ActivationKind.SOFTMAX) {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
@@ -115,7 +128,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups, List.of(), null, null);
+                around, null, progress, groups, contenders, null, null);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -133,7 +146,7 @@ public final class RecipeChecker {
                 diagnostics.error(settings.get("optimizer").name().span(), "E081", "`optimizer` and `compare` both say what minimizes the objective",
                         "put this optimizer into the `compare` list");
             }
-            contenders = new CompareChecker(diagnostics, this::optimizer).check(settings.get("compare").value(), settings);
+            contenders = new CompareChecker(diagnostics, this::optimizer, true).check(settings.get("compare").value(), settings);
             if (!contenders.isEmpty()) {
                 optimizer = contenders.get(0).optimizer();
                 solver = contenders.get(0).solver();

@@ -13,10 +13,10 @@ public final class RecipeVariants {
     private RecipeVariants() {
     }
 
-    /** The recipe with the contender as its only optimizer (and no comparison left). */
+    /** The recipe with the contender as its only optimizer, for every layer of a model (and no comparison left). */
     public static CheckedRecipe with(CheckedRecipe r, Contender c) {
         List<CheckedRecipe.OptimizerGroup> groups = c.optimizer() == null ? List.of()
-                : List.of(new CheckedRecipe.OptimizerGroup(c.optimizer(), List.of()));
+                : List.of(new CheckedRecipe.OptimizerGroup(c.optimizer(), r.model() == null ? List.of() : RecipeChecker.layerNames(r.model())));
         return copy(r, r.objective(), c.optimizer(), c.solver(), c.around(), groups);
     }
 

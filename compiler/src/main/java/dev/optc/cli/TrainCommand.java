@@ -70,6 +70,9 @@ final class TrainCommand implements Callable<Integer> {
             TrainOptions options = TrainOptions.defaults();
             if (seed != null) options = options.withSeed(seed);
             if (epochs != null) options = options.withEpochs(epochs);
+            if (!recipe.contenders().isEmpty()) {
+                return ModelComparisonOutput.run(compiled, split, test, options, out != null ? out : Path.of("runs", recipe.name()), stdout);
+            }
             Trainer trainer = compiled.newTrainer(options);
             Path dir = out != null ? out : Path.of("runs", recipe.name());
             Files.createDirectories(dir);

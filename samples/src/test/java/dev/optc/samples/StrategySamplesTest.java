@@ -1,8 +1,17 @@
 package dev.optc.samples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.optc.api.CompiledRecipe;
+import dev.optc.api.Contenders;
+import dev.optc.api.Optc;
+import dev.optc.check.CheckedRecipe;
+import dev.optc.runtime.ParameterSpec;
+import dev.optc.runtime.TrainOptions;
+import dev.optc.runtime.Trainer;
+import dev.optc.runtime.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +90,33 @@ class StrategySamplesTest {
         }
         assertEquals(1, series(out.resolve("plain/plain.svg")).size());
         assertEquals(1, series(out.resolve("ripples_smoothing/smoothing.svg")).size());
+    }
+
+    @Test
+    void modelCompareTrainsEachOptimizerAsItsOwnRecipeWould(@TempDir Path out) throws Exception {
+        DigitsSampleTest.Run run = train(out, "digits_race.opt", "--epochs", "1");
+        for (String label : List.of("sgd(lr: 0.1)", "momentum(lr: 0.01, alpha: 0.9)", "rmsprop(lr: 0.001)", "adam(lr: 0.001)")) {
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith(label + " ")), label + "\n" + run.out());
+        }
+        assertTrue(Files.size(out.resolve("4.safetensors")) > 0);
+
+        // The oracle: the same file with one optimizer instead of `compare`, trained on its own.
+        String source = Files.readString(DIR.resolve("digits_race.opt"));
+        CompiledRecipe compared = Optc.compile(DIR.resolve("digits_race.opt")).first();
+        List<CompiledRecipe> contenders = Contenders.of(compared);
+        CheckedRecipe.DataSpec spec = compared.recipe().data();
+        Dataset data = spec.source().load(DIR.toAbsolutePath(), null);
+        Dataset.Split split = data.split(spec.source().validationRows(data.rows()), compared.recipe().seed());
+        TrainOptions options = TrainOptions.defaults().withEpochs(1);
+        for (int k : new int[] {1, 3}) {
+            String label = compared.recipe().contenders().get(k).label();
+            String alone = source.replaceFirst("(?m)^    compare .*$", "    optimizer = " + java.util.regex.Matcher.quoteReplacement(label));
+            CompiledRecipe single = Optc.compile(alone, DIR.resolve("digits_race.opt").toString()).first();
+            Trainer a = contenders.get(k).newTrainer(options), b = single.newTrainer(options);
+            a.fit(split.train(), split.validation(), r -> { });
+            b.fit(split.train(), split.validation(), r -> { });
+            for (ParameterSpec p : a.parameters()) assertArrayEquals(b.parameter(p.name()), a.parameter(p.name()), label + " " + p.name());
+        }
     }
 
     private static double[] finalPoint(String out) {
