@@ -93,6 +93,15 @@ class StrategySamplesTest {
     }
 
     @Test
+    void coordinateDescentZigZagsWhileNewtonIsDoneInOneStep(@TempDir Path out) throws Exception {
+        DigitsSampleTest.Run run = train(out, "zigzag.opt");
+        // 8.7.2: with α = 0.01 each sweep shrinks x by only 1/(1 + α)² ≈ 0.98, so after 50 sweeps f is still far from 0.
+        assertTrue(finalValue(run.out(), "coordinate_descent()") > 0.01, run.out());
+        assertTrue(finalValue(run.out(), "newton()") < 1e-12, run.out());
+        assertEquals(List.of("coordinate_descent()", "newton()", "sgd(lr: 0.2)"), series(out.resolve("zigzag.svg")));
+    }
+
+    @Test
     void modelCompareTrainsEachOptimizerAsItsOwnRecipeWould(@TempDir Path out) throws Exception {
         DigitsSampleTest.Run run = train(out, "digits_race.opt", "--epochs", "1");
         for (String label : List.of("sgd(lr: 0.1)", "momentum(lr: 0.01, alpha: 0.9)", "rmsprop(lr: 0.001)", "adam(lr: 0.001)")) {
