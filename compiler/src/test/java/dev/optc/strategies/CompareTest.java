@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.optc.api.CompilationFailed;
 import dev.optc.api.CompiledRecipe;
+import dev.optc.api.Contenders;
 import dev.optc.api.ObjectiveRuns;
 import dev.optc.api.Optc;
+import dev.optc.codegen.BytecodeVerification;
 import dev.optc.runtime.TrainOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,18 @@ class CompareTest {
         assertTrue(newton.gradientEvaluations() > newton.steps(), "the Hessian products count as gradient evaluations");
         assertTrue(lbfgs.finalValue() < 1e-8, "lbfgs ended at J = " + lbfgs.finalValue());
         assertTrue(lbfgs.steps() < STEPS, "lbfgs took " + lbfgs.steps());
+    }
+
+    @Test
+    void everyContenderIsItsOwnVerifiedMinimizerWithItsOwnKernel() throws CompilationFailed {
+        CompiledRecipe recipe = Optc.compile(SOURCE, "race.opt").recipe("race");
+        List<CompiledRecipe> contenders = Contenders.of(recipe);
+        assertEquals(5, contenders.size());
+        for (CompiledRecipe c : contenders) BytecodeVerification.verifyAll(c.generatedClasses());
+        assertEquals("sgd", contenders.get(0).recipe().optimizer().rule().name().text());
+        assertEquals("momentum", contenders.get(1).recipe().optimizer().rule().name().text());
+        assertEquals("polyak", contenders.get(2).recipe().around().average());
+        assertEquals("newton", contenders.get(3).recipe().solver().kind());
     }
 
     @Test
