@@ -23,9 +23,13 @@ public record CheckedRecipe(
         Around around,
         dev.optc.runtime.solvers.SolverChoice solver,
         ProgressChecker.Progress progress,
-        java.util.List<OptimizerGroup> optimizerGroups) {
+        java.util.List<OptimizerGroup> optimizerGroups,
+        StagePlan stages) {
 
     public String name() { return decl.name().text(); }
+
+    /** True when the recipe trains in stages (or freezes layers, or takes some from a checkpoint): see {@link StagePlan}. */
+    public boolean staged() { return stages != null; }
 
     /** True when layers of the model have different update rules (`optimizer = [adam() for h1, sgd()]`). */
     public boolean hasOptimizerGroups() { return optimizerGroups.size() > 1; }

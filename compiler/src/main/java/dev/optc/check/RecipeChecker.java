@@ -85,8 +85,9 @@ public final class RecipeChecker {
         List<CheckedRecipe.OptimizerGroup> groups = settings.containsKey("optimizer")
                 ? optimizerGroups(settings.get("optimizer").value(), model) : null;
         CheckedRecipe.OptimizerChoice optimizer = groups == null ? null : groups.get(0).choice();
-        Initialization init = settings.containsKey("init") ? Initialization.check(settings.get("init").value(), diagnostics)
-                : Initialization.DEFAULT;
+        // `from(...)` takes some layers from a checkpoint (the stage plan's transfer); the others start as by default.
+        Initialization init = settings.containsKey("init") && !StagesChecker.isTransfer(settings.get("init").value())
+                ? Initialization.check(settings.get("init").value(), diagnostics) : Initialization.DEFAULT;
         int batch = settings.containsKey("batch") ? batch(settings.get("batch")) : 32;
         int epochs = settings.containsKey("epochs") ? positiveInteger(settings.get("epochs"), 10) : 10;
         boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
@@ -106,9 +107,11 @@ public final class RecipeChecker {
             diagnostics.error(settings.get("stop").value().span(), "E040", "early stopping watches " + progress.stop().watch()
                     + ", but the data holds out no validation rows", "add `validation: 0.2` to the data source, or watch train.loss");
         }
+        StagePlan stages = new StagesChecker(diagnostics, declarations, models, this::optimizer)
+                .check(recipe, settings, model, epochs, optimizer, groups);
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups);
+                around, null, progress, groups, stages);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -132,7 +135,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())));
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), null);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {

@@ -43,8 +43,12 @@ final class RecipeSchema {
         add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
         add("monitor", "a list of loss, accuracy, grad_norm, lr", true, false);
+        add("stages", "a list of stages: `[greedy_layerwise(epochs: 3), finetune(epochs: 10)]` or `[hints(epochs: 5), finetune(epochs: 20)]`", true, false);
+        add("teacher", "another recipe of this file, or `load(\"wide.safetensors\", model: Wide)`", true, false);
+        add("hints", "`[hint(student: h3, teacher: h1, weight: 1.0)]`", true, false);
+        add("freeze", "layers the optimizer leaves as they are: `[h1, h2]`, or `[[h1, h2] for 5 epochs]`", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"stages", "teacher", "hints", "curriculum",
+        for (String s : new String[] {"curriculum",
                 "continuation", "alternate", "compare", "plot"}) {
             add(s, "", false, false);
         }
@@ -52,7 +56,7 @@ final class RecipeSchema {
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
     static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
-            "accumulate");
+            "accumulate", "stages", "teacher", "hints", "freeze");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
     static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");

@@ -71,6 +71,7 @@ public final class TensorInterpreter {
                         dOut[r * width + j] = (p - (j == labels[r] ? 1 : 0)) / rows;
                     }
                 }
+                case HINT -> throw new UnsupportedOperationException("the hint loss needs targets, not labels: see Losses.hint");
                 case MSE -> {
                     for (int j = 0; j < width; j++) {
                         double diff = out[r * width + j] - (j == labels[r] ? 1 : 0);
