@@ -94,7 +94,7 @@ public final class StagedRun {
             return train(teacher, options, base, split.train(), split.validation(), listener).trainer().tensors();
         }
         CompiledTrainer trainer = (CompiledTrainer) teacher.newTrainer(options);
-        Stage stage = new Stage("teacher " + teacher.name(), recipe.epochs(), List.of(), List.of(), false, o -> trainer);
+        Stage stage = new Stage(teacher.name(), recipe.epochs(), List.of(), List.of(), false, o -> trainer);
         listener.stageStarted(-1, 0, stage, trainer);
         TrainResult result = trainer.fit(split.train(), split.validation(), report -> listener.epochEnded(-1, stage, report));
         listener.stageEnded(-1, stage, trainer, result);
