@@ -39,7 +39,7 @@ final class LayerChain {
     static List<Layer> chain(ModelGraph model, List<ModelGraph.Node> obstacle) {
         List<ModelGraph.Node> path = new ArrayList<>();
         for (ModelGraph.Node n = model.output(); !(n instanceof ModelGraph.Input); n = input(n)) {
-            if (n instanceof ModelGraph.Add) {
+            if (n instanceof ModelGraph.Add || n instanceof ModelGraph.Concat) {
                 obstacle.add(n);
                 return null;
             }
@@ -65,6 +65,7 @@ final class LayerChain {
             case ModelGraph.Maxout m -> m.input();
             case ModelGraph.Dropout d -> d.input();
             case ModelGraph.Add a -> a.left();
+            case ModelGraph.Concat c -> c.left();
             case ModelGraph.Input i -> null;
         };
     }
@@ -78,7 +79,8 @@ final class LayerChain {
             ModelGraph.Node only = null;
             int consumers = 0;
             for (ModelGraph.Node n : model.layers()) {
-                boolean reads = n instanceof ModelGraph.Add a ? a.left() == at || a.right() == at : input(n) == at;
+                boolean reads = n instanceof ModelGraph.Add a ? a.left() == at || a.right() == at
+                        : n instanceof ModelGraph.Concat c ? c.left() == at || c.right() == at : input(n) == at;
                 if (reads) {
                     consumers++;
                     only = n;
@@ -115,6 +117,9 @@ final class LayerChain {
         if (n instanceof ModelGraph.Add a) {
             collect(a.left(), into);
             collect(a.right(), into);
+        } else if (n instanceof ModelGraph.Concat c) {
+            collect(c.left(), into);
+            collect(c.right(), into);
         } else {
             collect(input(n), into);
         }

@@ -37,8 +37,8 @@ final class StagesChecker {
     }
 
     /** The plan, or null when the recipe trains in one ordinary stage or has errors (reported). */
-    StagePlan check(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, ModelGraph model, int epochs,
-                    CheckedRecipe.OptimizerChoice optimizer, List<CheckedRecipe.OptimizerGroup> groups) {
+    StagePlan check(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, ModelGraph model, CheckedRecipe.Loss loss,
+                    int epochs, CheckedRecipe.OptimizerChoice optimizer, List<CheckedRecipe.OptimizerGroup> groups) {
         Decl.Setting init = settings.get("init");
         boolean transferring = init != null && isTransfer(init.value());
         if (!transferring && !settings.containsKey("stages") && !settings.containsKey("freeze")
@@ -75,7 +75,7 @@ final class StagesChecker {
                 diagnostics.error(settings.get("freeze").name().span(), "E084", "`freeze` and `stages` cannot be combined",
                         "greedy stages freeze lower layers with `greedy_layerwise(freeze: true)`; or remove `stages`");
             }
-            stages = stages(settings.get("stages").value(), model, layers, epochs, optimizer, hint, settings.containsKey("hints"));
+            stages = stages(settings.get("stages").value(), model, loss, epochs, optimizer, hint, settings.containsKey("hints"));
         } else if (settings.containsKey("freeze")) {
             stages = freeze(settings.get("freeze").value(), model, layers, epochs, optimizer);
         } else {
@@ -91,8 +91,10 @@ final class StagesChecker {
 
     // ---- stages = [greedy_layerwise(epochs: 3), hints(epochs: 5), finetune(epochs: 10)] ----
 
-    private List<StagePlan.Stage> stages(Expr value, ModelGraph model, List<String> layers, int epochs,
+    private List<StagePlan.Stage> stages(Expr value, ModelGraph model, CheckedRecipe.Loss loss, int epochs,
                                          CheckedRecipe.OptimizerChoice optimizer, StagePlan.Hint hint, boolean hasHints) {
+        // What a finetune stage trains: the model, or the network Yu et al.'s greedy stages built instead of it.
+        ModelGraph current = model;
         if (!(value instanceof Expr.ListOf list) || list.elements().isEmpty()) {
             diagnostics.error(value.span(), "E080", "`stages` takes a list of stages",
                     "for example `stages = [greedy_layerwise(epochs: 3), finetune(epochs: 10)]`");
@@ -132,21 +134,18 @@ final class StagesChecker {
                 if (rule == null) ok = false;
             }
             switch (kind) {
-                case "finetune" -> stages.add(new StagePlan.Stage(kind, "finetune", model, layers, List.of(), stageEpochs, rule, false));
+                case "finetune" -> stages.add(new StagePlan.Stage(kind, "finetune", current, RecipeChecker.layerNames(current),
+                        List.of(), stageEpochs, rule, false));
                 case "greedy_layerwise" -> {
                     boolean freeze = args.bool("freeze", true);
-                    Expr raw = args.get(-1, "raw_input");
-                    if (raw != null && !(raw instanceof Expr.Bool)) {
-                        diagnostics.error(raw.span(), "E023", "`raw_input` must be `true` or `false`");
+                    boolean raw = args.bool("raw_input", false);
+                    List<StagePlan.Stage> greedy = greedy(call, model, loss, freeze, raw, stageEpochs, rule);
+                    if (greedy == null) {
                         ok = false;
-                    } else if (raw instanceof Expr.Bool b && b.value()) {
-                        diagnostics.error(raw.span(), "E090", "greedy stages fed the raw input as well (Yu et al., 2010) are not "
-                                + "implemented in this version of optc", "the IR has no concatenation yet; write `raw_input: false`");
-                        ok = false;
+                    } else {
+                        stages.addAll(greedy);
+                        current = greedy.get(greedy.size() - 1).model();
                     }
-                    List<StagePlan.Stage> greedy = greedy(call, model, freeze, stageEpochs, rule);
-                    if (greedy == null) ok = false;
-                    else stages.addAll(greedy);
                 }
                 case "hints" -> {
                     if (!hasHints) {
@@ -172,10 +171,12 @@ final class StagesChecker {
 
     /**
      * Figure 8.7: for hidden layers h1..hk, stage i trains h1..hi and a new output layer fed by hi (the last stage's is
-     * the model's own), the layers below hi frozen when {@code freeze}.
+     * the model's own), the layers below hi frozen when {@code freeze}. With {@code raw}, Yu et al. (2010): stage i's
+     * hidden layer reads the raw input beside the previous stage's output (its class posteriors under softmax
+     * cross-entropy), and every earlier stage stays in the network.
      */
-    private List<StagePlan.Stage> greedy(Expr.Call call, ModelGraph model, boolean freeze, int epochs,
-                                         CheckedRecipe.OptimizerChoice rule) {
+    private List<StagePlan.Stage> greedy(Expr.Call call, ModelGraph model, CheckedRecipe.Loss loss, boolean freeze, boolean raw,
+                                         int epochs, CheckedRecipe.OptimizerChoice rule) {
         List<ModelGraph.Node> obstacle = new ArrayList<>();
         List<LayerChain.Layer> chain = LayerChain.chain(model, obstacle);
         if (chain == null) {
@@ -200,9 +201,22 @@ final class StagesChecker {
         int hidden = chain.size() - 1;
         List<StagePlan.Stage> stages = new ArrayList<>();
         Set<String> taken = new TreeSet<>(RecipeChecker.layerNames(model));
+        ModelGraph previous = null;
         for (int i = 1; i <= hidden; i++) {
             ModelGraph graph;
             String outName = out.dense().name();
+            if (raw && i > 1) {
+                if (i < hidden) outName = freshName(out.dense().name() + "_greedy" + i, taken);
+                graph = yuStage(model, previous, chain.get(i - 1), out, outName, i,
+                        loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY && out.after().isEmpty(), call);
+                List<String> before = RecipeChecker.layerNames(previous);
+                List<String> frozen = freeze ? before : List.of();
+                List<String> trainable = RecipeChecker.layerNames(graph).stream().filter(l -> !frozen.contains(l)).toList();
+                stages.add(new StagePlan.Stage("greedy_layerwise", "greedy " + i + "/" + hidden + " (raw input)", graph, trainable,
+                        List.copyOf(frozen), epochs, rule, false));
+                previous = graph;
+                continue;
+            }
             if (i == hidden) {
                 graph = model;
             } else {
@@ -227,8 +241,52 @@ final class StagesChecker {
             if (i == hidden) trainable.addAll(out.names().subList(1, out.names().size()));
             stages.add(new StagePlan.Stage("greedy_layerwise", "greedy " + i + "/" + hidden, graph, List.copyOf(trainable),
                     List.copyOf(frozen), epochs, rule, false));
+            previous = graph;
         }
         return stages;
+    }
+
+    /** Yu et al.'s stage i: [x | previous output] → hidden layer i (rebuilt on that input) → a new output layer. */
+    private static ModelGraph yuStage(ModelGraph model, ModelGraph previous, LayerChain.Layer hidden, LayerChain.Layer out,
+                                      String outName, int i, boolean posteriors, Expr.Call call) {
+        List<ModelGraph.Node> added = new ArrayList<>();
+        ModelGraph.Node feed = previous.output();
+        if (posteriors) {
+            feed = new ModelGraph.Activation(ModelGraph.ActivationKind.SOFTMAX, feed, 0, call.span());
+            added.add(feed);
+        }
+        ModelGraph.Node top = new ModelGraph.Concat(model.input(), feed, call.span());
+        added.add(top);
+        ModelGraph.Dense d = hidden.dense();
+        top = new ModelGraph.Dense(top, d.width(), d.bias(), d.biasInit(), d.init(), d.name(), d.span());
+        added.add(top);
+        for (ModelGraph.Node n : hidden.after()) {
+            top = switch (n) {
+                case ModelGraph.Activation a -> new ModelGraph.Activation(a.kind(), top, a.alpha(), a.span());
+                case ModelGraph.BatchNorm b -> new ModelGraph.BatchNorm(top, b.momentum(), b.epsilon(), b.name(), b.span());
+                case ModelGraph.Maxout m -> new ModelGraph.Maxout(top, m.k(), m.span());
+                case ModelGraph.Dropout p -> new ModelGraph.Dropout(top, p.p(), p.span());
+                default -> throw new IllegalStateException("not in a layer of a chain: " + n);
+            };
+            added.add(top);
+        }
+        ModelGraph.Dense o = out.dense();
+        top = new ModelGraph.Dense(top, o.width(), o.bias(), o.biasInit(), o.init(), outName, o.span());
+        added.add(top);
+        for (ModelGraph.Node n : out.after()) {
+            ModelGraph.Activation a = (ModelGraph.Activation) n;
+            top = new ModelGraph.Activation(a.kind(), top, a.alpha(), a.span());
+            added.add(top);
+        }
+        List<ModelGraph.Node> layers = new ArrayList<>(previous.layers());
+        layers.addAll(added);
+        return new ModelGraph(model.name() + "_yu" + i, model.input(), top, List.copyOf(layers));
+    }
+
+    private static String freshName(String base, Set<String> taken) {
+        String name = base;
+        for (int n = 2; taken.contains(name); n++) name = base + "_" + n;
+        return name;
     }
 
     // ---- freeze = [[h1, h2] for 5 epochs] ----

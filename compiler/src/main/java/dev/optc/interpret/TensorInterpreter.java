@@ -255,6 +255,24 @@ public final class TensorInterpreter {
                     for (int j = 0; j < out; j++) dx[r * out * g.k() + j * g.k() + (int) argmax[r * out + j]] += dy[r * out + j];
                 }
             }
+            case TensorOp.Concat c -> {
+                double[] a = buffer(c.a()), b = buffer(c.b()), y = buffer(c.y());
+                int wa = c.a().width(), wb = c.b().width(), w = c.y().width();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < wa; j++) y[r * w + j] = a[r * wa + j];
+                    for (int j = 0; j < wb; j++) y[r * w + wa + j] = b[r * wb + j];
+                }
+            }
+            case TensorOp.SliceGrad g -> {
+                double[] dy = buffer(g.dy()), dx = buffer(g.dx());
+                int wy = g.dy().width(), wx = g.dx().width();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < wx; j++) {
+                        double v = dy[r * wy + g.offset() + j];
+                        dx[r * wx + j] = g.accumulate() ? dx[r * wx + j] + v : v;
+                    }
+                }
+            }
             case TensorOp.AccumulateGrad g -> {
                 double[] dy = buffer(g.dy()), dx = buffer(g.dx());
                 for (int i = 0; i < rows * g.dx().width(); i++) dx[i] = g.accumulate() ? dx[i] + dy[i] : dy[i];

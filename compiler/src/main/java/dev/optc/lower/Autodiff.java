@@ -70,6 +70,13 @@ public final class Autodiff {
                         backward.add(new TensorOp.AccumulateGrad(dy, gradient(side), accumulate(side), add.line()));
                     }
                 }
+                case TensorOp.Concat c -> {
+                    if (!written.contains(c.y())) continue;
+                    if (needed.contains(c.a())) backward.add(new TensorOp.SliceGrad(gradient(c.y()), 0, gradient(c.a()), accumulate(c.a()), c.line()));
+                    if (needed.contains(c.b())) {
+                        backward.add(new TensorOp.SliceGrad(gradient(c.y()), c.a().width(), gradient(c.b()), accumulate(c.b()), c.line()));
+                    }
+                }
                 case TensorOp.BatchNorm b -> {
                     if (!written.contains(b.y()) || !needed.contains(b.x()) && frozen.contains(b.gamma().name())
                             && frozen.contains(b.beta().name())) continue;
@@ -101,6 +108,7 @@ public final class Autodiff {
             case TensorOp.AddBias ab -> !frozen.contains(ab.bias().name()) || needed.contains(ab.y());
             case TensorOp.Activate a -> needed.contains(a.x());
             case TensorOp.Add add -> needed.contains(add.a()) || needed.contains(add.b());
+            case TensorOp.Concat c -> needed.contains(c.a()) || needed.contains(c.b());
             case TensorOp.BatchNorm b -> needed.contains(b.x()) || !frozen.contains(b.gamma().name()) || !frozen.contains(b.beta().name());
             case TensorOp.Dropout d -> needed.contains(d.x());
             case TensorOp.Maxout m -> needed.contains(m.x());
@@ -111,6 +119,7 @@ public final class Autodiff {
             case TensorOp.AddBias ab -> ab.y();
             case TensorOp.Activate a -> a.y();
             case TensorOp.Add add -> add.y();
+            case TensorOp.Concat c -> c.y();
             case TensorOp.BatchNorm b -> b.y();
             case TensorOp.Dropout d -> d.y();
             case TensorOp.Maxout m -> m.y();

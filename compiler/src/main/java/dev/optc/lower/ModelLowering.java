@@ -95,6 +95,14 @@ public final class ModelLowering {
                 forward.add(new TensorOp.Add(l, r, y, line));
                 yield y;
             }
+            case ModelGraph.Concat c -> {
+                Buffer l = lower(c.left(), recipeInit);
+                Buffer r = lower(c.right(), recipeInit);
+                if (l == null || r == null) yield null;
+                Buffer y = buffer("concat" + buffers.size(), c.width());
+                forward.add(new TensorOp.Concat(l, r, y, line));
+                yield y;
+            }
             case ModelGraph.BatchNorm b -> {
                 Buffer x = lower(b.input(), recipeInit);
                 if (x == null) yield null;

@@ -31,6 +31,16 @@ class StrategiesSampleTest {
     }
 
     @Test
+    void yuEtAlsVariantFeedsTheRawInputBesideThePreviousStagesOutput(@TempDir Path out) {
+        DigitsSampleTest.Run run = DigitsSampleTest.optc("train", "strategies/greedy.opt", "--recipe", "yu", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("stage 2/4  greedy 2/3 (raw input): h1 64→32 frozen, out_greedy1 32→10 frozen, h2 74→32, "
+                + "out_greedy2 32→10; 4 epochs"), run.out());
+        double accuracy = finalAccuracy(run);
+        assertTrue(accuracy >= 0.95, "validation accuracy " + accuracy + "\n" + run.out());
+    }
+
+    @Test
     void fitnetsTrainsTheTeacherThenTheStudentOnItsHintThenOnTheTask(@TempDir Path out) {
         DigitsSampleTest.Run run = DigitsSampleTest.optc("train", "strategies/fitnets.opt", "--recipe", "student", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
