@@ -178,6 +178,27 @@ class StagesTest {
     }
 
     @Test
+    void theSameSeedTrainsTheSameStagesBitForBit() throws Exception {
+        String source = MODEL + """
+                recipe deep {
+                    data      = csv("unused.csv")
+                    model     = Deep
+                    loss      = softmax_cross_entropy
+                    optimizer = momentum(lr: 0.05)
+                    batch     = 8
+                    seed      = 12
+                    stages    = [greedy_layerwise(epochs: 1), finetune(epochs: 2)]
+                }
+                """;
+        Map<String, Tensor> first = StagedRun.train(compile(source, "deep"), TrainOptions.defaults(), Path.of("."), data(64, 7), null,
+                new Recorder()).trainer().tensors();
+        Map<String, Tensor> second = StagedRun.train(compile(source, "deep"), TrainOptions.defaults(), Path.of("."), data(64, 7), null,
+                new Recorder()).trainer().tensors();
+        assertEquals(first.keySet(), second.keySet());
+        first.forEach((name, t) -> assertArrayEquals(t.data(), second.get(name).data(), name));
+    }
+
+    @Test
     void withoutFreezingEveryGreedyStageTrainsAllItsLayers() throws Exception {
         CompiledRecipe recipe = compile(MODEL + """
                 recipe deep {
