@@ -108,7 +108,7 @@ public final class RecipeChecker {
                     + ", but the data holds out no validation rows", "add `validation: 0.2` to the data source, or watch train.loss");
         }
         StagePlan stages = new StagesChecker(diagnostics, declarations, models, this::optimizer)
-                .check(recipe, settings, model, loss, epochs, optimizer, groups);
+                .check(recipe, settings, model, loss, epochs, optimizer, groups, around);
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
                 around, null, progress, groups, stages);

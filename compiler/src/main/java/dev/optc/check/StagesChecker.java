@@ -38,7 +38,8 @@ final class StagesChecker {
 
     /** The plan, or null when the recipe trains in one ordinary stage or has errors (reported). */
     StagePlan check(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, ModelGraph model, CheckedRecipe.Loss loss,
-                    int epochs, CheckedRecipe.OptimizerChoice optimizer, List<CheckedRecipe.OptimizerGroup> groups) {
+                    int epochs, CheckedRecipe.OptimizerChoice optimizer, List<CheckedRecipe.OptimizerGroup> groups,
+                    CheckedRecipe.Around around) {
         Decl.Setting init = settings.get("init");
         boolean transferring = init != null && isTransfer(init.value());
         if (!transferring && !settings.containsKey("stages") && !settings.containsKey("freeze")
@@ -75,7 +76,7 @@ final class StagesChecker {
                 diagnostics.error(settings.get("freeze").name().span(), "E084", "`freeze` and `stages` cannot be combined",
                         "greedy stages freeze lower layers with `greedy_layerwise(freeze: true)`; or remove `stages`");
             }
-            stages = stages(settings.get("stages").value(), model, loss, epochs, optimizer, hint, settings.containsKey("hints"));
+            stages = stages(settings.get("stages").value(), model, loss, epochs, optimizer, hint, settings.containsKey("hints"), around);
         } else if (settings.containsKey("freeze")) {
             stages = freeze(settings.get("freeze").value(), model, layers, epochs, optimizer);
         } else {
@@ -92,7 +93,8 @@ final class StagesChecker {
     // ---- stages = [greedy_layerwise(epochs: 3), hints(epochs: 5), finetune(epochs: 10)] ----
 
     private List<StagePlan.Stage> stages(Expr value, ModelGraph model, CheckedRecipe.Loss loss, int epochs,
-                                         CheckedRecipe.OptimizerChoice optimizer, StagePlan.Hint hint, boolean hasHints) {
+                                         CheckedRecipe.OptimizerChoice optimizer, StagePlan.Hint hint, boolean hasHints,
+                                         CheckedRecipe.Around around) {
         // What a finetune stage trains: the model, or the network Yu et al.'s greedy stages built instead of it.
         ModelGraph current = model;
         if (!(value instanceof Expr.ListOf list) || list.elements().isEmpty()) {
@@ -132,6 +134,15 @@ final class StagesChecker {
             if (optimizerArg != null) {
                 rule = optimizers.apply(optimizerArg);
                 if (rule == null) ok = false;
+                // The recipe's schedules run in every stage: the stage's rule must have what they schedule.
+                for (CheckedRecipe.ScheduleSpec s : around == null ? List.<CheckedRecipe.ScheduleSpec>of() : around.schedules()) {
+                    if (rule != null && !rule.hyperparameters().containsKey(s.hyperparameter())) {
+                        diagnostics.error(optimizerArg.span(), "E080", "the recipe schedules `" + s.hyperparameter() + "`, which `"
+                                + rule.rule().name().text() + "` does not have", "give this stage a rule with `" + s.hyperparameter()
+                                + "`, or schedule another hyperparameter");
+                        ok = false;
+                    }
+                }
             }
             switch (kind) {
                 case "finetune" -> stages.add(new StagePlan.Stage(kind, "finetune", current, RecipeChecker.layerNames(current),

@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** `optc train` for a recipe with stages: a line per stage (its layers, their shapes, which are frozen), then its epochs. */
+/**
+ * `optc train` for a recipe with stages: a line per stage (its layers, their shapes, which are frozen), then its epochs.
+ * {@code --epochs} sets every stage's epochs.
+ */
 final class StagedTraining {
     private StagedTraining() {
     }
@@ -37,7 +40,7 @@ final class StagedTraining {
                     @Override
                     public void stageStarted(int index, int stages, Stage stage, CompiledTrainer trainer) {
                         String at = index < 0 ? "teacher" : "stage " + (index + 1) + "/" + stages;
-                        stdout.printf(Locale.ROOT, "%s  %s: %s%n", at, stage.label(), describe(trainer, stage));
+                        stdout.printf(Locale.ROOT, "%s  %s: %s%n", at, stage.label(), describe(trainer, stage, options.epochs()));
                     }
 
                     @Override
@@ -68,13 +71,13 @@ final class StagedTraining {
     }
 
     /** `h1 64→128 frozen, h2 128→64, out 64→10; hint loss`: the stage's dense layers in order, as figure 8.7 draws them. */
-    static String describe(CompiledTrainer trainer, Stage stage) {
+    static String describe(CompiledTrainer trainer, Stage stage, Integer epochsOverride) {
         List<String> parts = new ArrayList<>();
         for (ParameterSpec p : trainer.parameters()) {
             if (!p.name().endsWith(".weight") || p.shape().length != 2) continue;
             String layer = p.name().substring(0, p.name().length() - ".weight".length());
             parts.add(layer + " " + p.shape()[1] + "→" + p.shape()[0] + (stage.frozen().contains(layer) ? " frozen" : ""));
         }
-        return String.join(", ", parts) + "; " + stage.epochs() + " epochs" + (stage.hint() ? " on the hint loss" : "");
+        return String.join(", ", parts) + "; " + (epochsOverride != null ? epochsOverride : stage.epochs()) + " epochs" + (stage.hint() ? " on the hint loss" : "");
     }
 }

@@ -199,6 +199,26 @@ class StagesTest {
     }
 
     @Test
+    void aStageMayNameItsOwnUpdateRuleAndTheOthersUseTheRecipes() throws Exception {
+        CompiledRecipe recipe = compile(MODEL + """
+                recipe deep {
+                    data      = csv("unused.csv")
+                    model     = Deep
+                    loss      = softmax_cross_entropy
+                    optimizer = adam(lr: 0.01)
+                    stages    = [greedy_layerwise(epochs: 1), finetune(epochs: 1, optimizer: momentum(lr: 0.02, alpha: 0.8))]
+                }
+                """, "deep");
+        var stages = recipe.stages().stages();
+        CompiledTrainer greedy = (CompiledTrainer) stages.get(0).trainer().newTrainer(TrainOptions.defaults());
+        CompiledTrainer finetune = (CompiledTrainer) stages.get(3).trainer().newTrainer(TrainOptions.defaults());
+        assertEquals(0.01, greedy.hyperparameter("lr"), 1e-12);
+        assertTrue(greedy.hyperparameterNames().contains("rho2"), "adam in the greedy stages");
+        assertEquals(0.02, finetune.hyperparameter("lr"), 1e-12);
+        assertEquals(0.8, finetune.hyperparameter("alpha"), 1e-12);
+    }
+
+    @Test
     void withoutFreezingEveryGreedyStageTrainsAllItsLayers() throws Exception {
         CompiledRecipe recipe = compile(MODEL + """
                 recipe deep {
