@@ -54,7 +54,7 @@ public record StagePlan(List<Stage> stages, Transfer transfer, Teacher teacher, 
     public record Hint(String student, String teacher, double weight, ModelGraph teacherPrefix, String regressor) {
     }
 
-    /** Whether the stages' graphs or freezing differ from training the recipe's model on its own. */
+    /** The epochs of every stage together. */
     public int totalEpochs() {
         return stages.stream().mapToInt(Stage::epochs).sum();
     }

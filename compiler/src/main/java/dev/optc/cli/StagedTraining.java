@@ -35,11 +35,16 @@ final class StagedTraining {
         int count = compiled.stages().stages().size();
         stdout.printf(Locale.ROOT, "training %s in %d stages: %d training rows, %d validation rows%n", compiled.name(), count,
                 split.train().rows(), split.validation() == null ? 0 : split.validation().rows());
+        Path dir = out != null ? out : Path.of("runs", compiled.name());
+        Files.createDirectories(dir);
         StageDriver.Result result = StagedRun.train(compiled, options, file.toAbsolutePath().getParent(), split.train(),
                 split.validation(), new StageListener() {
                     @Override
                     public void stageStarted(int index, int stages, Stage stage, CompiledTrainer trainer) {
                         String at = index < 0 ? "teacher" : "stage " + (index + 1) + "/" + stages;
+                        // Only the last stage carries the recipe's `checkpoint` settings, so only it writes there.
+                        if (index >= 0) trainer.setCheckpointDirectory(dir);
+                        trainer.monitorGradientNorm(monitor.contains("grad_norm"));
                         stdout.printf(Locale.ROOT, "%s  %s: %s%n", at, stage.label(), describe(trainer, stage, options.epochs()));
                     }
 
@@ -54,8 +59,6 @@ final class StagedTraining {
                     }
                 });
         CompiledTrainer trainer = result.trainer();
-        Path dir = out != null ? out : Path.of("runs", compiled.name());
-        Files.createDirectories(dir);
         Path weights = dir.resolve("final.safetensors");
         trainer.save(weights);
         if (split.validation() != null) {
