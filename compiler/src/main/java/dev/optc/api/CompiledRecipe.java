@@ -26,6 +26,7 @@ public final class CompiledRecipe {
     private final ObjectiveProgram objective;
     private final UpdateKernel kernel;
     private final List<GeneratedClass> generated;
+    private CompiledStages stages;
     private Constructor<?> constructor;
     private GeneratedClassLoader loader;
 
@@ -40,6 +41,11 @@ public final class CompiledRecipe {
     }
 
     public String name() { return recipe.name(); }
+
+    /** The recipe's stages, compiled, when it trains in stages (see {@link StagedRun}); else null. */
+    public CompiledStages stages() { return stages; }
+
+    void setStages(CompiledStages stages) { this.stages = stages; }
 
     public CheckedRecipe recipe() { return recipe; }
 

@@ -52,6 +52,14 @@ public final class Optc {
                 CompiledRecipe compiled = compile(recipe, diagnostics);
                 if (compiled != null) recipes.add(compiled);
             }
+            // A teacher that is another recipe of the file is trained first, in the same run.
+            for (CompiledRecipe r : recipes) {
+                CompiledStages stages = r.stages();
+                if (stages == null || stages.plan().teacher() == null || stages.plan().teacher().recipe() == null) continue;
+                String teacher = stages.plan().teacher().recipe();
+                recipes.stream().filter(t -> t.name().equals(teacher)).findFirst()
+                        .ifPresent(t -> r.setStages(stages.withTeacher(t)));
+            }
         }
         if (diagnostics.hasErrors()) throw new CompilationFailed(diagnostics.sorted());
         return new Compilation(recipes, diagnostics.sorted());
@@ -77,7 +85,9 @@ public final class Optc {
         TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
         if (program == null) return null;
         List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
-        return new CompiledRecipe(recipe, program, null, kernel, generated);
+        CompiledRecipe compiled = new CompiledRecipe(recipe, program, null, kernel, generated);
+        if (recipe.staged()) compiled.setStages(new StageCompiler(diagnostics).compile(recipe));
+        return compiled;
     }
 
     /** The compiled recipes of one file and its warnings. */

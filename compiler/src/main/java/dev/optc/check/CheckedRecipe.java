@@ -26,9 +26,13 @@ public record CheckedRecipe(
         java.util.List<OptimizerGroup> optimizerGroups,
         java.util.List<Contender> contenders,
         TrajectoryPlot plot,
-        Continuation continuation) {
+        Continuation continuation,
+        StagePlan stages) {
 
     public String name() { return decl.name().text(); }
+
+    /** True when the recipe trains in stages (or freezes layers, or takes some from a checkpoint): see {@link StagePlan}. */
+    public boolean staged() { return stages != null; }
 
     /** True when layers of the model have different update rules (`optimizer = [adam() for h1, sgd()]`). */
     public boolean hasOptimizerGroups() { return optimizerGroups.size() > 1; }

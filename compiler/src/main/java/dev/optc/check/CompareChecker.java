@@ -32,7 +32,7 @@ final class CompareChecker {
     /** The contenders in the order written; empty after an error. */
     List<Contender> check(Expr value, Map<String, Decl.Setting> settings) {
         if (!(value instanceof Expr.ListOf list) || list.elements().isEmpty()) {
-            diagnostics.error(value.span(), "E081", "`compare` takes a list of optimizers",
+            diagnostics.error(value.span(), "E062", "`compare` takes a list of optimizers",
                     "for example `compare = [sgd(lr: 0.03), momentum(lr: 0.03, alpha: 0.9), lbfgs()]`");
             return List.of();
         }
@@ -40,7 +40,7 @@ final class CompareChecker {
         List<Contender> contenders = new ArrayList<>();
         for (Expr element : list.elements()) {
             if (!(element instanceof Expr.Call || element instanceof Expr.Name)) {
-                diagnostics.error(element.span(), "E081", "each element of `compare` is an optimizer such as `sgd(lr: 0.1)` or a solver such as `lbfgs()`",
+                diagnostics.error(element.span(), "E062", "each element of `compare` is an optimizer such as `sgd(lr: 0.1)` or a solver such as `lbfgs()`",
                         element instanceof Expr.For ? "every optimizer of `compare` updates all the parameters; remove `for`" : null);
                 continue;
             }
@@ -81,7 +81,7 @@ final class CompareChecker {
         CheckedRecipe.OptimizerChoice choice = optimizers.apply(rule);
         if (choice == null) return null;
         if (rule != element && choice.hyperparameters().containsKey("average")) {
-            diagnostics.error(((Expr.Call) element).named("average").span(), "E081", "`" + choice.rule().name().text()
+            diagnostics.error(((Expr.Call) element).named("average").span(), "E062", "`" + choice.rule().name().text()
                     + "` has a hyperparameter `average`, so `average:` in `compare` is ambiguous", "rename the hyperparameter in the optimizer");
             return null;
         }

@@ -48,5 +48,13 @@ public record ModelGraph(String name, Input input, Node output, List<Node> layer
         public int width() { return left.width(); }
     }
 
+    /**
+     * The features of two nodes side by side, [left | right]: what Yu et al.'s greedy stages feed a new layer (the raw
+     * input and the previous stage's output). Made by stage plans, not written in models.
+     */
+    public record Concat(Node left, Node right, SourceSpan span) implements Node {
+        public int width() { return left.width() + right.width(); }
+    }
+
     public enum ActivationKind { RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX }
 }

@@ -19,7 +19,7 @@ final class PlotChecker {
         String kind = value instanceof Expr.Call c ? c.callee().text() : value instanceof Expr.Name n ? n.name() : null;
         if (kind == null || !PLOTS.contains(kind) || !(value instanceof Expr.Call call)) {
             String hint = kind == null ? null : Spelling.didYouMean(kind, PLOTS);
-            diagnostics.error(value.span(), "E082", "`plot` takes `trajectories(\"file.svg\")`",
+            diagnostics.error(value.span(), "E063", "`plot` takes `trajectories(\"file.svg\")`",
                     hint != null ? hint : "it draws J's contour lines and each optimizer's path into an SVG file");
             return null;
         }
@@ -27,7 +27,7 @@ final class PlotChecker {
         Expr file = args.get(0, "file");
         args.reportUnknown();
         if (!(file instanceof Expr.Str s) || !s.value().endsWith(".svg") || s.value().length() < 5) {
-            diagnostics.error(file == null ? call.span() : file.span(), "E082", "`trajectories` needs the name of an SVG file",
+            diagnostics.error(file == null ? call.span() : file.span(), "E063", "`trajectories` needs the name of an SVG file",
                     "for example `trajectories(\"valley.svg\")`; it is written into the run's folder (--out)");
             return null;
         }
@@ -38,7 +38,7 @@ final class PlotChecker {
                 return n;
             }).sum();
             if (scalars != 2) {
-                diagnostics.error(value.span(), "E082", "`trajectories` draws paths in a plane, but objective `"
+                diagnostics.error(value.span(), "E063", "`trajectories` draws paths in a plane, but objective `"
                         + objective.graph().name() + "` has " + scalars + " scalar parameter" + (scalars == 1 ? "" : "s"),
                         "plot an objective of two scalars (`x: 2`, or two scalars), or remove `plot`");
                 return null;

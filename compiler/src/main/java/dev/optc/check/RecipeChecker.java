@@ -92,8 +92,9 @@ public final class RecipeChecker {
         List<CheckedRecipe.OptimizerGroup> groups = settings.containsKey("optimizer")
                 ? optimizerGroups(settings.get("optimizer").value(), model) : null;
         CheckedRecipe.OptimizerChoice optimizer = groups == null ? null : groups.get(0).choice();
-        Initialization init = settings.containsKey("init") ? Initialization.check(settings.get("init").value(), diagnostics)
-                : Initialization.DEFAULT;
+        // `from(...)` takes some layers from a checkpoint (the stage plan's transfer); the others start as by default.
+        Initialization init = settings.containsKey("init") && !StagesChecker.isTransfer(settings.get("init").value())
+                ? Initialization.check(settings.get("init").value(), diagnostics) : Initialization.DEFAULT;
         int batch = settings.containsKey("batch") ? batch(settings.get("batch")) : 32;
         int epochs = settings.containsKey("epochs") ? positiveInteger(settings.get("epochs"), 10) : 10;
         boolean shuffle = !settings.containsKey("shuffle") || shuffle(settings.get("shuffle").value());
@@ -102,7 +103,7 @@ public final class RecipeChecker {
         List<Contender> contenders = List.of();
         if (settings.containsKey("compare")) {
             if (settings.containsKey("optimizer")) {
-                diagnostics.error(settings.get("optimizer").name().span(), "E081", "`optimizer` and `compare` both say how to train",
+                diagnostics.error(settings.get("optimizer").name().span(), "E062", "`optimizer` and `compare` both say how to train",
                         "put this optimizer into the `compare` list");
             }
             contenders = new CompareChecker(diagnostics, this::optimizer, false).check(settings.get("compare").value(), settings);
@@ -126,9 +127,11 @@ public final class RecipeChecker {
             diagnostics.error(settings.get("stop").value().span(), "E040", "early stopping watches " + progress.stop().watch()
                     + ", but the data holds out no validation rows", "add `validation: 0.2` to the data source, or watch train.loss");
         }
+        StagePlan stages = new StagesChecker(diagnostics, declarations, models, this::optimizer)
+                .check(recipe, settings, model, loss, epochs, optimizer, groups, around);
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups, contenders, null, null);
+                around, null, progress, groups, contenders, null, null, stages);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -143,7 +146,7 @@ public final class RecipeChecker {
         List<Contender> contenders = List.of();
         if (settings.containsKey("compare")) {
             if (optimizerValue != null) {
-                diagnostics.error(settings.get("optimizer").name().span(), "E081", "`optimizer` and `compare` both say what minimizes the objective",
+                diagnostics.error(settings.get("optimizer").name().span(), "E062", "`optimizer` and `compare` both say what minimizes the objective",
                         "put this optimizer into the `compare` list");
             }
             contenders = new CompareChecker(diagnostics, this::optimizer, true).check(settings.get("compare").value(), settings);
@@ -170,7 +173,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation);
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation, null);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {

@@ -46,15 +46,19 @@ final class RecipeSchema {
         add("compare", "a list of optimizers and solvers run on the objective from the same start: `[sgd(lr: 0.03), lbfgs()]`", true, false);
         add("plot", "`trajectories(\"file.svg\")`: contour lines and each optimizer's path, for two-parameter objectives", true, false);
         add("continuation", "`gaussian_smoothing(sigma: 1.0, stages: 5)` or `anneal(alpha, from: 1.0, stages: 5)`", true, false);
+        add("stages", "a list of stages: `[greedy_layerwise(epochs: 3), finetune(epochs: 10)]` or `[hints(epochs: 5), finetune(epochs: 20)]`", true, false);
+        add("teacher", "another recipe of this file, or `load(\"wide.safetensors\", model: Wide)`", true, false);
+        add("hints", "`[hint(student: h3, teacher: h1, weight: 1.0)]`", true, false);
+        add("freeze", "layers the optimizer leaves as they are: `[h1, h2]`, or `[[h1, h2] for 5 epochs]`", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"stages", "teacher", "hints", "curriculum", "alternate"}) {
+        for (String s : new String[] {"curriculum", "alternate"}) {
             add(s, "", false, false);
         }
     }
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
     static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
-            "accumulate");
+            "accumulate", "stages", "teacher", "hints", "freeze");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
     static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");

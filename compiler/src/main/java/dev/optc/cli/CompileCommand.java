@@ -29,6 +29,11 @@ final class CompileCommand implements Callable<Integer> {
             Optc.Compilation compilation = Optc.compile(SourceLoader.read(file), file);
             System.err.print(new DiagnosticRenderer().render(compilation.warnings()));
             CompiledRecipe recipe = recipeName == null ? compilation.first() : compilation.recipe(recipeName);
+            if (recipe.stages() != null) {
+                // The jar's driver runs one trainer; the stage driver and the teacher run from `optc train` only.
+                throw new SourceLoader.UserError("recipe " + recipe.name() + " trains in stages (stages, freeze, teacher or "
+                        + "init = from(...)); a trainer jar of a staged recipe is not implemented: use `optc train`");
+            }
             TrainerJar.write(recipe, output);
             System.out.println("wrote " + output + " (" + recipe.generatedClasses().get(0).name() + ")");
             return 0;

@@ -70,6 +70,10 @@ final class TrainCommand implements Callable<Integer> {
             TrainOptions options = TrainOptions.defaults();
             if (seed != null) options = options.withSeed(seed);
             if (epochs != null) options = options.withEpochs(epochs);
+            if (compiled.stages() != null) {
+                if (resume != null) throw new SourceLoader.UserError("--resume is not implemented for recipes with stages");
+                return StagedTraining.train(compiled, file, split, test, options, out, stdout);
+            }
             if (!recipe.contenders().isEmpty()) {
                 return ModelComparisonOutput.run(compiled, split, test, options, out != null ? out : Path.of("runs", recipe.name()), stdout);
             }

@@ -20,6 +20,7 @@ final class TensorOpGenerator {
     private static final String BATCH_NORM = "dev/optc/runtime/kernels/BatchNormKernel";
     private static final String DROPOUT = "dev/optc/runtime/kernels/Dropout";
     private static final String MAXOUT = "dev/optc/runtime/kernels/Maxout";
+    private static final String COLUMNS = "dev/optc/runtime/kernels/Columns";
 
     private final MethodVisitor mv;
     private final String owner;
@@ -203,6 +204,25 @@ final class TensorOpGenerator {
                 constant(g.k());
                 bool(g.accumulate());
                 call(MAXOUT, "backward", "([F[F[FIIIZ)V");
+            }
+            case TensorOp.Concat c -> {
+                buffer(c.a());
+                constant(c.a().width());
+                buffer(c.b());
+                constant(c.b().width());
+                buffer(c.y());
+                rows();
+                call(COLUMNS, "concat", "([FI[FI[FI)V");
+            }
+            case TensorOp.SliceGrad g -> {
+                buffer(g.dy());
+                constant(g.dy().width());
+                constant(g.offset());
+                buffer(g.dx());
+                constant(g.dx().width());
+                rows();
+                bool(g.accumulate());
+                call(COLUMNS, "slice", "([FII[FIIZ)V");
             }
             case TensorOp.AccumulateGrad g -> {
                 buffer(g.dy());

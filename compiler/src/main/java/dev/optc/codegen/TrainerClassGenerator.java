@@ -71,25 +71,35 @@ public final class TrainerClassGenerator {
      * when its name is {@code L.<something>}), merged into sorted [from, to) ranges.
      */
     static List<OptimizerMembers.Group> groups(CheckedRecipe recipe, TensorProgram program, List<UpdateKernel> kernels) {
-        if (kernels.size() == 1) return List.of(new OptimizerMembers.Group(kernels.get(0), null, null));
+        if (kernels.size() == 1) {
+            // One rule: over the whole buffer, unless a stage leaves frozen layers out of its group.
+            int[] ranges = ranges(recipe.optimizerGroups().get(0), program);
+            boolean whole = ranges.length == 2 && ranges[0] == 0 && ranges[1] == program.parameterCount();
+            return List.of(new OptimizerMembers.Group(kernels.get(0), null, whole ? null : ranges));
+        }
         List<OptimizerMembers.Group> groups = new ArrayList<>();
         for (int g = 0; g < kernels.size(); g++) {
             CheckedRecipe.OptimizerGroup group = recipe.optimizerGroups().get(g);
-            List<ParameterSlice> mine = program.parameters().stream()
-                    .filter(p -> group.layers().stream().anyMatch(l -> p.name().startsWith(l + ".")))
-                    .sorted(Comparator.comparingInt(ParameterSlice::offset)).toList();
-            List<Integer> ranges = new ArrayList<>();
-            for (ParameterSlice p : mine) {
-                int last = ranges.size() - 1;
-                if (last > 0 && ranges.get(last) == p.offset()) ranges.set(last, p.offset() + p.size());
-                else {
-                    ranges.add(p.offset());
-                    ranges.add(p.offset() + p.size());
-                }
-            }
-            groups.add(new OptimizerMembers.Group(kernels.get(g), group.name(), ranges.stream().mapToInt(Integer::intValue).toArray()));
+            groups.add(new OptimizerMembers.Group(kernels.get(g), group.name(), ranges(group, program)));
         }
         return List.copyOf(groups);
+    }
+
+    /** The sorted, merged [from, to) offsets of a group's layers' tensors. */
+    private static int[] ranges(CheckedRecipe.OptimizerGroup group, TensorProgram program) {
+        List<ParameterSlice> mine = program.parameters().stream()
+                .filter(p -> group.layers().stream().anyMatch(l -> p.name().startsWith(l + ".")))
+                .sorted(Comparator.comparingInt(ParameterSlice::offset)).toList();
+        List<Integer> ranges = new ArrayList<>();
+        for (ParameterSlice p : mine) {
+            int last = ranges.size() - 1;
+            if (last > 0 && ranges.get(last) == p.offset()) ranges.set(last, p.offset() + p.size());
+            else {
+                ranges.add(p.offset());
+                ranges.add(p.offset() + p.size());
+            }
+        }
+        return ranges.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** `digits` → `DigitsTrainer`, `fashion_mlp` → `FashionMlpTrainer`. */
@@ -173,14 +183,24 @@ public final class TrainerClassGenerator {
         ops.buffer(program.output());
         mv.visitVarInsn(ALOAD, 0);
         mv.visitFieldInsn(GETFIELD, BASE, "labels", "[I");
-        mv.visitVarInsn(ILOAD, 1);
-        mv.visitLdcInsn(program.output().width());
-        ops.buffer(program.outputGradient());
-        String loss = switch (program.loss()) {
-            case SOFTMAX_CROSS_ENTROPY -> "softmaxCrossEntropy";
-            case MSE -> "meanSquaredError";
-        };
-        mv.visitMethodInsn(INVOKESTATIC, LOSSES, loss, "([F[III[F)D", false);
+        if (program.loss() == TensorProgram.Loss.HINT) {
+            // Against the batch's targets (the teacher's hidden layer), scaled by the hint's weight.
+            mv.visitInsn(POP);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, BASE, "targets", "[F");
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitLdcInsn(program.output().width());
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, BASE, "targetWeight", "D");
+            ops.buffer(program.outputGradient());
+            mv.visitMethodInsn(INVOKESTATIC, LOSSES, "hint", "([F[FIID[F)D", false);
+        } else {
+            mv.visitVarInsn(ILOAD, 1);
+            mv.visitLdcInsn(program.output().width());
+            ops.buffer(program.outputGradient());
+            String loss = program.loss() == TensorProgram.Loss.MSE ? "meanSquaredError" : "softmaxCrossEntropy";
+            mv.visitMethodInsn(INVOKESTATIC, LOSSES, loss, "([F[III[F)D", false);
+        }
         mv.visitVarInsn(DSTORE, 2);
         for (TensorOp op : program.backward()) ops.emit(op);
         mv.visitVarInsn(DLOAD, 2);

@@ -71,6 +71,7 @@ public final class TensorInterpreter {
                         dOut[r * width + j] = (p - (j == labels[r] ? 1 : 0)) / rows;
                     }
                 }
+                case HINT -> throw new UnsupportedOperationException("the hint loss needs targets, not labels: see Losses.hint");
                 case MSE -> {
                     for (int j = 0; j < width; j++) {
                         double diff = out[r * width + j] - (j == labels[r] ? 1 : 0);
@@ -252,6 +253,24 @@ public final class TensorInterpreter {
                 if (!g.accumulate()) java.util.Arrays.fill(dx, 0, rows * out * g.k(), 0);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < out; j++) dx[r * out * g.k() + j * g.k() + (int) argmax[r * out + j]] += dy[r * out + j];
+                }
+            }
+            case TensorOp.Concat c -> {
+                double[] a = buffer(c.a()), b = buffer(c.b()), y = buffer(c.y());
+                int wa = c.a().width(), wb = c.b().width(), w = c.y().width();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < wa; j++) y[r * w + j] = a[r * wa + j];
+                    for (int j = 0; j < wb; j++) y[r * w + wa + j] = b[r * wb + j];
+                }
+            }
+            case TensorOp.SliceGrad g -> {
+                double[] dy = buffer(g.dy()), dx = buffer(g.dx());
+                int wy = g.dy().width(), wx = g.dx().width();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < wx; j++) {
+                        double v = dy[r * wy + g.offset() + j];
+                        dx[r * wx + j] = g.accumulate() ? dx[r * wx + j] + v : v;
+                    }
                 }
             }
             case TensorOp.AccumulateGrad g -> {

@@ -41,6 +41,14 @@ public sealed interface TensorOp {
     record Maxout(Buffer x, Buffer y, Buffer argmax, int k, int line) implements TensorOp {
     }
 
+    /** y = [a | b], row by row. */
+    record Concat(Buffer a, Buffer b, Buffer y, int line) implements TensorOp {
+    }
+
+    /** dx = dy[:, offset : offset + dx.width] (or +=): the gradient of one side of a {@link Concat}. */
+    record SliceGrad(Buffer dy, int offset, Buffer dx, boolean accumulate, int line) implements TensorOp {
+    }
+
     /** dγ, dβ into the gradient buffer, and dx (or +=). */
     record BatchNormGrad(Buffer dy, Buffer xhat, Buffer invStd, Buffer dx, ParameterSlice gamma, ParameterSlice beta,
                          boolean accumulate, int line) implements TensorOp {

@@ -15,5 +15,6 @@ public record TensorProgram(String sourceName, List<Buffer> buffers, List<Parame
                             Buffer input, Buffer output, Buffer outputGradient, List<TensorOp> forward,
                             List<TensorOp> backward, Loss loss) {
 
-    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE }
+    /** HINT: FitNets' ½‖t − y‖² per example against targets given with the batch (a teacher's hidden layer). */
+    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE, HINT }
 }

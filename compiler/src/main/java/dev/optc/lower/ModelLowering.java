@@ -34,18 +34,30 @@ public final class ModelLowering {
 
     /** The program, or null when the model uses a layer this version cannot lower (reported). */
     public TensorProgram lower(CheckedRecipe recipe) {
+        return lower(recipe, false, java.util.Set.of());
+    }
+
+    /**
+     * A stage's program: with {@code hintLoss}, the loss is FitNets' ½‖target − output‖² against targets the trainer
+     * is given; the tensors of {@code frozenLayers} get no gradient (see {@link Autodiff#Autodiff(java.util.Set)}).
+     */
+    public TensorProgram lower(CheckedRecipe recipe, boolean hintLoss, java.util.Set<String> frozenLayers) {
         ModelGraph model = recipe.model();
         Buffer input = buffer("input", model.input().width());
         lowered.put(model.input(), input);
         Buffer output = lower(model.output(), recipe.init());
         if (output == null) return null;
-        TensorProgram.Loss loss = switch (recipe.loss()) {
+        TensorProgram.Loss loss = hintLoss ? TensorProgram.Loss.HINT : switch (recipe.loss()) {
             case SOFTMAX_CROSS_ENTROPY -> TensorProgram.Loss.SOFTMAX_CROSS_ENTROPY;
             case MSE -> TensorProgram.Loss.MSE;
         };
         TensorProgram forwardOnly = new TensorProgram(recipe.decl().span().file().name(), buffers, parameters, offset,
                 statistics, statisticOffset, input, output, null, forward, List.of(), loss);
-        return new Autodiff().differentiate(forwardOnly);
+        java.util.Set<String> frozen = new java.util.HashSet<>();
+        for (ParameterSlice p : parameters) {
+            if (frozenLayers.stream().anyMatch(l -> p.name().startsWith(l + "."))) frozen.add(p.name());
+        }
+        return new Autodiff(frozen).differentiate(forwardOnly);
     }
 
     private Buffer lower(ModelGraph.Node node, Initialization recipeInit) {
@@ -81,6 +93,14 @@ public final class ModelLowering {
                 if (l == null || r == null) yield null;
                 Buffer y = buffer("sum" + buffers.size(), l.width());
                 forward.add(new TensorOp.Add(l, r, y, line));
+                yield y;
+            }
+            case ModelGraph.Concat c -> {
+                Buffer l = lower(c.left(), recipeInit);
+                Buffer r = lower(c.right(), recipeInit);
+                if (l == null || r == null) yield null;
+                Buffer y = buffer("concat" + buffers.size(), c.width());
+                forward.add(new TensorOp.Concat(l, r, y, line));
                 yield y;
             }
             case ModelGraph.BatchNorm b -> {

@@ -50,4 +50,21 @@ public final class Losses {
         }
         return total * scale;
     }
+
+    /**
+     * FitNets' hint loss (Romero et al., 2015; 8.7.4), per example and averaged over the batch:
+     * L = w · mean_r ½‖t_r − y_r‖², dL/dy = w (y − t) / rows.
+     */
+    public static double hint(float[] outputs, float[] targets, int rows, int width, double weight, float[] dOutputs) {
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = 0; j < width; j++) {
+                double diff = outputs[row + j] - targets[row + j];
+                total += 0.5 * diff * diff;
+                if (dOutputs != null) dOutputs[row + j] = (float) (weight * diff / rows);
+            }
+        }
+        return weight * total / rows;
+    }
 }

@@ -40,6 +40,12 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The current batch: features [rows, inputWidth] and labels. */
     protected float[] input = new float[0];
     protected int[] labels = new int[0];
+    /** The current batch's regression targets (a FitNets hint stage), [rows, outputWidth]; see {@link #setTargets}. */
+    protected float[] targets = new float[0];
+    /** The weight of the hint loss. */
+    protected double targetWeight = 1.0;
+    private Dataset targetRows;
+    private float[] allTargets;
     private final long seed;
     private final int epochs;
     private int capacity;
@@ -398,6 +404,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         capacity = rows;
         input = new float[rows * settings.inputWidth()];
         labels = new int[rows];
+        targets = new float[rows * settings.outputWidth()];
         allocate(rows);
     }
 
@@ -409,6 +416,10 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             int row = order[from + r];
             System.arraycopy(features, row * width, input, r * width, width);
             labels[r] = dataLabels[row];
+        }
+        if (data == targetRows) {
+            int w = settings.outputWidth();
+            for (int r = 0; r < rows; r++) System.arraycopy(allTargets, order[from + r] * w, targets, r * w, w);
         }
     }
 
@@ -489,5 +500,58 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         ParameterFiles.read(file, specs, params, statisticSpecs, statistics);
         float[] averaged = averagedParameters();
         if (averaged != null) System.arraycopy(params, 0, averaged, 0, params.length);
+    }
+
+    // ---- what stages need: targets, and tensors by name ----
+
+    /**
+     * For a program whose loss regresses targets (a hint stage): {@code perRow} holds {@code outputWidth} targets for
+     * each row of {@code rows}, the dataset {@code fit} is then given; {@code weight} scales the loss.
+     */
+    public void setTargets(Dataset rows, float[] perRow, double weight) {
+        if (perRow.length != rows.rows() * settings.outputWidth()) {
+            throw new IllegalArgumentException(perRow.length + " targets for " + rows.rows() + " rows of width " + settings.outputWidth());
+        }
+        this.targetRows = rows;
+        this.allTargets = perRow;
+        this.targetWeight = weight;
+    }
+
+    /** Every tensor as {@link #save} writes it (averaged weights when the recipe averages, then the statistics). */
+    public Map<String, dev.optc.runtime.checkpoint.Tensor> tensors() {
+        Map<String, dev.optc.runtime.checkpoint.Tensor> out = new java.util.LinkedHashMap<>();
+        float[] weights = evaluationWeights();
+        for (ParameterSpec p : specs) {
+            out.put(p.name(), new dev.optc.runtime.checkpoint.Tensor(p.shape(), Arrays.copyOfRange(weights, p.offset(), p.offset() + p.size())));
+        }
+        for (ParameterSpec s : statisticSpecs) {
+            out.put(s.name(), new dev.optc.runtime.checkpoint.Tensor(s.shape(), Arrays.copyOfRange(statistics, s.offset(), s.offset() + s.size())));
+        }
+        return out;
+    }
+
+    /** Sets a parameter or a statistic by name; false when the model has no tensor of that name. */
+    public boolean setTensor(String name, float[] values) {
+        for (ParameterSpec s : statisticSpecs) {
+            if (s.name().equals(name)) {
+                System.arraycopy(values, 0, statistics, s.offset(), s.size());
+                return true;
+            }
+        }
+        for (ParameterSpec p : specs) {
+            if (p.name().equals(name)) {
+                setParameter(name, values);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The shapes of every parameter and statistic, by name. */
+    public Map<String, int[]> tensorShapes() {
+        Map<String, int[]> out = new java.util.LinkedHashMap<>();
+        for (ParameterSpec p : specs) out.put(p.name(), p.shape());
+        for (ParameterSpec s : statisticSpecs) out.put(s.name(), s.shape());
+        return out;
     }
 }
