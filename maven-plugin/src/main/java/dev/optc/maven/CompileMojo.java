@@ -102,7 +102,9 @@ public final class CompileMojo extends AbstractMojo {
                 .run(ENTRY_POINT, output, sources);
         List<DiagnosticBlock> diagnostics = DiagnosticBlock.parse(result.errorOutput());
         int errors = 0;
+        boolean crashed = false;
         for (DiagnosticBlock d : diagnostics) {
+            crashed |= !d.isDiagnostic();
             if (d.isError()) {
                 getLog().error(d.text());
                 errors++;
@@ -110,7 +112,7 @@ public final class CompileMojo extends AbstractMojo {
                 getLog().warn(d.text());
             }
         }
-        if (result.exitCode() == 1 && errors > 0) {
+        if (result.exitCode() == 1 && errors > 0 && !crashed) {
             throw new MojoFailureException("optc: " + errors + " error" + (errors == 1 ? "" : "s") + " in " + sourceDirectory
                     + " (listed above)");
         }

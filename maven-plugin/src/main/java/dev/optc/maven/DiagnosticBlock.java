@@ -15,14 +15,19 @@ final class DiagnosticBlock {
     private static final Pattern SUMMARY = Pattern.compile("^\\d+ errors?(, \\d+ warnings?)?$|^\\d+ warnings?$");
 
     private final boolean error;
+    private final boolean diagnostic;
     private final StringBuilder text;
 
-    private DiagnosticBlock(boolean error, String headline) {
+    private DiagnosticBlock(boolean error, boolean diagnostic, String headline) {
         this.error = error;
+        this.diagnostic = diagnostic;
         this.text = new StringBuilder(headline);
     }
 
     boolean isError() { return error; }
+
+    /** Whether optc reported it about a source file, rather than the JVM or the compiler failing. */
+    boolean isDiagnostic() { return diagnostic; }
 
     String text() { return text.toString(); }
 
@@ -33,10 +38,10 @@ final class DiagnosticBlock {
         for (String line : errorOutput.split("\\R")) {
             if (line.isEmpty() || SUMMARY.matcher(line).matches()) continue;
             if (HEADLINE.matcher(line).matches()) {
-                current = new DiagnosticBlock(line.contains(": error["), line);
+                current = new DiagnosticBlock(line.contains(": error["), true, line);
                 blocks.add(current);
             } else if (FILE_ERROR.matcher(line).matches() || current == null) {
-                current = new DiagnosticBlock(true, line);
+                current = new DiagnosticBlock(true, FILE_ERROR.matcher(line).matches(), line);
                 blocks.add(current);
             } else {
                 current.text.append('\n').append(line);

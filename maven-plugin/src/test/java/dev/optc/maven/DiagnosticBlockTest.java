@@ -25,7 +25,7 @@ class DiagnosticBlockTest {
         assertEquals(2, blocks.size());
         assertFalse(blocks.get(0).isError());
         assertTrue(blocks.get(0).text().startsWith("/p/src/main/opt/a.opt:3:5: warning[W002]"));
-        assertTrue(blocks.get(1).isError());
+        assertTrue(blocks.get(1).isError() && blocks.get(1).isDiagnostic());
         assertEquals("/p/src/main/opt/b.opt:10:17: error[E013]: unknown optimizer `adma`\n"
                 + "        optimizer = adma(lr: 0.1)\n"
                 + "                    ^^^^\n"
@@ -39,6 +39,8 @@ class DiagnosticBlockTest {
                 + "/p/c.opt: error: not a UTF-8 text file\n");
         assertEquals(2, blocks.size());
         assertTrue(blocks.get(0).isError() && blocks.get(0).text().contains("UnsupportedClassVersionError"));
+        assertFalse(blocks.get(0).isDiagnostic(), "the JVM failing is not a diagnostic of a source file");
+        assertTrue(blocks.get(1).isDiagnostic());
         assertEquals("/p/c.opt: error: not a UTF-8 text file", blocks.get(1).text());
     }
 }
