@@ -25,6 +25,7 @@ import dev.optc.runtime.TrainListener;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.TrainResult;
 import dev.optc.runtime.Trainer;
+import dev.optc.runtime.checkpoint.LongTensor;
 import dev.optc.runtime.checkpoint.Safetensors;
 import dev.optc.runtime.checkpoint.Tensor;
 import dev.optc.runtime.data.Dataset;
@@ -217,9 +218,11 @@ class BatchNormTrainerTest {
 
         double[] runningMean = new double[width], runningVar = new double[width];
         Arrays.fill(runningVar, 1);
+        long batches = 0;
         for (int epoch = 0; epoch < epochs; epoch++) {
             for (int from = 0; from < rows; from += batch) {
                 int n = Math.min(batch, rows - from);
+                batches++;
                 for (int j = 0; j < width; j++) {
                     double mean = 0, squares = 0;
                     for (int r = from; r < from + n; r++) mean += data.features()[r * width + j];
@@ -241,6 +244,9 @@ class BatchNormTrainerTest {
             assertTrue(t != null, "the checkpoint has norm0." + suffix + "; it has " + tensors.keySet());
             assertArrayEquals(new int[] {width}, t.shape(), "norm0." + suffix);
         }
+        // PyTorch's load_state_dict(strict=True) also wants the int64 count of training batches.
+        assertEquals(LongTensor.scalar(batches), Safetensors.read(file).integers().get("norm0.num_batches_tracked"),
+                "norm0.num_batches_tracked counts the training batches");
         assertClose(runningMean, tensors.get("norm0.running_mean").data(), OUTPUT_TOLERANCE, "running mean");
         assertClose(runningVar, tensors.get("norm0.running_var").data(), OUTPUT_TOLERANCE, "running variance");
         // γ and β are trained like any parameter: they left 1 and 0.

@@ -94,6 +94,9 @@ class ResumeTest {
         assertNotEquals(0, refused.exitCode());
         assertTrue(refused.err().contains("truncated.safetensors") && refused.err().contains("truncated"), refused.err());
         assertArrayEquals(bytes, Files.readAllBytes(good), "the good checkpoint is untouched");
+        DigitsSampleTest.Run fromGood = DigitsSampleTest.optc("train", file.toString(), "--out", dir.resolve("again").toString(),
+                "--resume", good.toString());
+        assertEquals(0, fromGood.exitCode(), "the previous good checkpoint still resumes: " + fromGood.err());
 
         Path other = dir.resolve("other.opt");
         Files.writeString(other, recipe().replace("nesterov(lr: 0.02, alpha: 0.9)", "adam(lr: 0.001)"));

@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * N bytes of UTF-8 JSON header, then every tensor's little-endian bytes back to back, at the header's
  * {@code data_offsets} counted from the end of the header.
  *
- * <p>Writes are F32 and atomic. Reads take F32, F64, F16 and BF16, converting to float, and check the whole layout as
+ * <p>Writes are F32 (and I64 for counters) and atomic. Reads take F32, F64, F16 and BF16, converting to float, and I64
+ * as longs, and check the whole layout as
  * the reference reader does (offsets contiguous from 0, nothing after the last tensor). A malformed file is an
  * {@link IOException} whose message starts with the file name, as a corrupt zip is a {@code ZipException}: to the
  * caller a bad checkpoint and an unreadable one are the same failure.
@@ -44,8 +45,11 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    /** What a checkpoint file holds: tensors in the order of their data in the file, and the header's metadata. */
-    public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /**
+     * What a checkpoint file holds: the float tensors in the order of their data in the file, the header's metadata,
+     * and the int64 tensors (counters such as batch norm's {@code num_batches_tracked}).
+     */
+    public record Checkpoint(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, LongTensor> integers) {
     }
 
     /**
@@ -58,6 +62,15 @@ public final class Safetensors {
      * @throws IllegalArgumentException if a tensor is named {@code __metadata__}, before anything is written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, Map.of(), metadata);
+    }
+
+    /**
+     * Writes float tensors as F32 and {@code integers} as I64, the integers first: data starts 8-byte aligned, so
+     * every int64 is aligned too and readers that map the file can view it in place.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, LongTensor> integers,
+                             Map<String, String> metadata) throws IOException {
         Map<String, String> strings = metadata == null ? Map.of() : metadata;
         strings.forEach((key, value) -> {
             Objects.requireNonNull(key, "metadata key");
@@ -65,7 +78,19 @@ public final class Safetensors {
         });
         List<Entry> entries = new ArrayList<>();
         List<float[]> data = new ArrayList<>();
+        List<long[]> longs = new ArrayList<>();
         long offset = 0;
+        for (Map.Entry<String, LongTensor> e : integers.entrySet()) {
+            String name = Objects.requireNonNull(e.getKey(), "tensor name");
+            LongTensor tensor = Objects.requireNonNull(e.getValue(), () -> "tensor " + name);
+            if (name.equals(SafetensorsHeader.METADATA_KEY) || tensors.containsKey(name)) {
+                throw new IllegalArgumentException(file + ": \"" + name + "\" names metadata or another tensor");
+            }
+            long bytes = (long) Long.BYTES * tensor.data().length;
+            entries.add(new Entry(name, "I64", tensor.shape(), offset, offset + bytes));
+            longs.add(tensor.data());
+            offset += bytes;
+        }
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String name = Objects.requireNonNull(e.getKey(), "tensor name");
             Tensor tensor = Objects.requireNonNull(e.getValue(), () -> "tensor " + name);
@@ -87,6 +112,15 @@ public final class Safetensors {
                 buffer.putLong(header.length).flip();
                 writeFully(out, buffer);
                 writeFully(out, ByteBuffer.wrap(header));
+                for (long[] values : longs) {
+                    for (int i = 0; i < values.length; i += CHUNK / Long.BYTES) {
+                        int count = Math.min(CHUNK / Long.BYTES, values.length - i);
+                        buffer.clear();
+                        buffer.asLongBuffer().put(values, i, count);
+                        buffer.limit(count * Long.BYTES);
+                        writeFully(out, buffer);
+                    }
+                }
                 int perChunk = CHUNK / Float.BYTES;
                 for (float[] values : data) {
                     for (int i = 0; i < values.length; i += perChunk) {
@@ -142,9 +176,14 @@ public final class Safetensors {
             List<Entry> order = layout(header.entries(), size - dataStart, name);
 
             Map<String, Tensor> tensors = new LinkedHashMap<>();
+            Map<String, LongTensor> integers = new LinkedHashMap<>();
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            for (Entry e : order) tensors.put(e.name(), new Tensor(e.shape(), values(in, dataStart, e, buffer, name)));
-            return new Checkpoint(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(header.metadata()));
+            for (Entry e : order) {
+                if (e.dtype().equals("I64")) integers.put(e.name(), new LongTensor(e.shape(), longValues(in, dataStart, e, buffer, name)));
+                else tensors.put(e.name(), new Tensor(e.shape(), values(in, dataStart, e, buffer, name)));
+            }
+            return new Checkpoint(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(header.metadata()),
+                    Collections.unmodifiableMap(integers));
         }
     }
 
@@ -192,12 +231,28 @@ public final class Safetensors {
     private static int elementBytes(String dtype, String where) throws IOException {
         return switch (dtype) {
             case "F32" -> 4;
-            case "F64" -> 8;
+            case "F64", "I64" -> 8;
             case "F16", "BF16" -> 2;
-            case "BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "I64", "U64", "C64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2" ->
-                    throw new IOException(where + "dtype " + dtype + " is not supported: optc reads F32, F64, F16 and BF16");
+            case "BOOL", "U8", "I8", "I16", "U16", "I32", "U32", "U64", "C64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2" ->
+                    throw new IOException(where + "dtype " + dtype + " is not supported: optc reads F32, F64, F16, BF16 and I64");
             default -> throw new IOException(where + "unknown dtype \"" + dtype + "\"");
         };
+    }
+
+    /** An I64 tensor's elements; the layout check has already matched its byte span to its shape. */
+    private static long[] longValues(FileChannel in, long dataStart, Entry e, ByteBuffer buffer, String file) throws IOException {
+        long[] values = new long[(int) ((e.end() - e.begin()) / Long.BYTES)];
+        long position = dataStart + e.begin();
+        for (int filled = 0; filled < values.length; ) {
+            int count = Math.min(CHUNK / Long.BYTES, values.length - filled);
+            buffer.clear().limit(count * Long.BYTES);
+            fill(in, buffer, position, file);
+            buffer.flip();
+            position += (long) count * Long.BYTES;
+            buffer.asLongBuffer().get(values, filled, count);
+            filled += count;
+        }
+        return values;
     }
 
     /** One tensor's elements as floats; the layout check has already matched its byte span to its dtype and shape. */

@@ -58,6 +58,8 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     private double earlyBest = Double.NaN;
     private int earlySince;
     private boolean resumed;
+    /** Training forward passes so far: PyTorch batch norm's num_batches_tracked, kept in checkpoints. */
+    private long batchesTracked;
     private boolean monitorGradientNorm;
     private double normSum;
     private long normSteps;
@@ -160,6 +162,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
                 dropoutRandom = new SplittableRandom(stream(DROPOUT, step * accumulate + pending));
                 gather(train, order, from, rows);
                 double loss = computeGradients(rows);
+                batchesTracked++;
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDiverged("the loss became " + loss + " at epoch " + epoch + ", step " + (step + 1)
                             + "; lower the learning rate or clip the gradients");
@@ -270,7 +273,8 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         for (String h : hyperparameterNames()) hypers.put(h, hyperparameter(h));
         TrainingCheckpoint.write(file, settings.recipe(), optimizerRule(), specs, params, statisticSpecs, statistics,
                 optimizerStateNames(), optimizerStates(),
-                new TrainingCheckpoint.Progress(step, completedEpochs, recordedScheduleStart(), earlyBest, earlySince, hypers));
+                new TrainingCheckpoint.Progress(step, completedEpochs, recordedScheduleStart(), earlyBest, earlySince, hypers,
+                        batchesTracked));
     }
 
     /** Continues from a checkpoint of the same recipe: {@code fit} then runs the epochs that remain. */
@@ -282,6 +286,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         resumed = true;
         earlyBest = p.earlyBest();
         earlySince = p.earlySince();
+        batchesTracked = Math.max(0, p.batchesTracked());
         if (p.scheduleStart() != null && step > 0) restoreScheduleStart(p.scheduleStart());
         p.hyperparameters().forEach((name, value) -> {
             if (hyperparameterNames().contains(name)) setHyperparameter(name, value);
@@ -492,12 +497,13 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     public void save(Path file) throws IOException {
         float[] averaged = step > 0 ? averagedParameters() : null;
         ParameterFiles.write(file, specs, averaged != null ? averaged : params, statisticSpecs, statistics,
-                settings.recipe(), step);
+                settings.recipe(), step, batchesTracked);
     }
 
     @Override
     public void load(Path file) throws IOException {
-        ParameterFiles.read(file, specs, params, statisticSpecs, statistics);
+        long tracked = ParameterFiles.read(file, specs, params, statisticSpecs, statistics);
+        if (tracked >= 0) batchesTracked = tracked;
         float[] averaged = averagedParameters();
         if (averaged != null) System.arraycopy(params, 0, averaged, 0, params.length);
     }

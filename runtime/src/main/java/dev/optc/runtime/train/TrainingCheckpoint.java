@@ -1,6 +1,7 @@
 package dev.optc.runtime.train;
 
 import dev.optc.runtime.ParameterSpec;
+import dev.optc.runtime.checkpoint.BatchesTracked;
 import dev.optc.runtime.checkpoint.Safetensors;
 import dev.optc.runtime.checkpoint.Tensor;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.Map;
  */
 final class TrainingCheckpoint {
     /** Training progress besides the tensors. */
-    record Progress(long step, int epoch, double[] scheduleStart, double earlyBest, int earlySince, Map<String, Double> hyperparameters) {
+    record Progress(long step, int epoch, double[] scheduleStart, double earlyBest, int earlySince, Map<String, Double> hyperparameters,
+                    long batchesTracked) {
     }
 
     private TrainingCheckpoint() {
@@ -49,7 +51,7 @@ final class TrainingCheckpoint {
         metadata.put("optc.early.best", Double.toString(progress.earlyBest()));
         metadata.put("optc.early.since", Integer.toString(progress.earlySince()));
         progress.hyperparameters().forEach((k, v) -> metadata.put("optc.hyper." + k, Double.toString(v)));
-        Safetensors.write(file, tensors, metadata);
+        Safetensors.write(file, tensors, BatchesTracked.tensors(statisticSpecs, progress.batchesTracked()), metadata);
     }
 
     /**
@@ -76,6 +78,7 @@ final class TrainingCheckpoint {
         for (ParameterSpec s : statisticSpecs) {
             if (!checkpoint.tensors().containsKey(s.name())) throw new IOException(file + ": has no tensor " + s.name());
         }
+        long batchesTracked = BatchesTracked.read(file, checkpoint, statisticSpecs);
         for (ParameterSpec p : specs) System.arraycopy(checkpoint.tensors().get(p.name()).data(), 0, params, p.offset(), p.size());
         for (ParameterSpec s : statisticSpecs) {
             System.arraycopy(checkpoint.tensors().get(s.name()).data(), 0, statistics, s.offset(), s.size());
@@ -94,7 +97,7 @@ final class TrainingCheckpoint {
         });
         return new Progress(Long.parseLong(meta.get("optc.step")), Integer.parseInt(meta.get("optc.epoch")), scheduleStart,
                 Double.parseDouble(meta.getOrDefault("optc.early.best", "NaN")),
-                Integer.parseInt(meta.getOrDefault("optc.early.since", "0")), hyper);
+                Integer.parseInt(meta.getOrDefault("optc.early.since", "0")), hyper, batchesTracked);
     }
 
     private static void compare(List<String> differences, String what, String ours, String theirs) {

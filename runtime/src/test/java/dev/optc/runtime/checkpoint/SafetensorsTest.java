@@ -144,6 +144,49 @@ class SafetensorsTest {
         assertArrayEquals(f32(1.5f, -2f, 0.25f), Arrays.copyOfRange(bytes, 8 + (int) n, bytes.length), "little-endian floats in order");
     }
 
+    /**
+     * Batch norm's num_batches_tracked is an int64 scalar in PyTorch. I64 data goes first, so with the header padded to
+     * 8 bytes every int64 starts 8-byte aligned in the file; shape [] is a scalar; float tensors follow, contiguous.
+     */
+    @Test
+    void int64CountersAreWrittenFirstAlignedAndLittleEndian() throws IOException {
+        Path file = dir.resolve("bn.safetensors");
+        Map<String, LongTensor> counters = new LinkedHashMap<>();
+        counters.put("bn.num_batches_tracked", LongTensor.scalar(0x0102030405060708L));
+        Safetensors.write(file, ordered("bn.weight", new Tensor(new int[] {3}, new float[] {1, 2, 3})), counters,
+                Map.of("format", "pt"));
+
+        byte[] bytes = Files.readAllBytes(file);
+        long n = 0;
+        for (int i = 7; i >= 0; i--) n = (n << 8) | (bytes[i] & 0xff);
+        String expectedJson = "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"bn.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"bn.weight\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[8,20]}}";
+        int padding = (8 - expectedJson.length() % 8) % 8;
+        assertEquals(0, n % 8, "the header length keeps the data 8-byte aligned");
+        assertEquals(expectedJson + " ".repeat(padding), new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
+        assertEquals(8 + n + 8 + 12, bytes.length, "nothing after the last tensor");
+        ByteArrayOutputStream counter = new ByteArrayOutputStream();
+        u64(counter, 0x0102030405060708L);
+        assertArrayEquals(concat(counter.toByteArray(), f32(1, 2, 3)), Arrays.copyOfRange(bytes, 8 + (int) n, bytes.length));
+
+        Checkpoint back = Safetensors.read(file);
+        assertEquals(counters, back.integers());
+        assertEquals(List.of("bn.weight"), List.copyOf(back.tensors().keySet()), "int64 tensors are kept apart from floats");
+    }
+
+    /** PyTorch's own writer may put the counter anywhere, unaligned after an odd number of floats: still read. */
+    @Test
+    void readsAnInt64CounterAfterFloats() throws IOException {
+        String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[4,12]}}";
+        ByteArrayOutputStream counter = new ByteArrayOutputStream();
+        u64(counter, 45L);
+        Checkpoint c = Safetensors.read(file(json, concat(f32(0.5f), counter.toByteArray())));
+        assertEquals(LongTensor.scalar(45), c.integers().get("n"));
+        assertEquals(new Tensor(new int[] {1}, new float[] {0.5f}), c.tensors().get("w"));
+    }
+
     @Test
     void noMetadataMeansNoMetadataKey() throws IOException {
         Path file = dir.resolve("m.safetensors");
@@ -275,8 +318,8 @@ class SafetensorsTest {
     void badTensorDescriptionsAreRejected() throws IOException {
         assertEquals("t.safetensors: tensor \"w\": unknown dtype \"F33\"",
                 error("{\"w\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}", f32(1)));
-        assertEquals("t.safetensors: tensor \"w\": dtype I64 is not supported: optc reads F32, F64, F16 and BF16",
-                error("{\"w\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", f64(1)));
+        assertEquals("t.safetensors: tensor \"w\": dtype I32 is not supported: optc reads F32, F64, F16, BF16 and I64",
+                error("{\"w\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]}}", f64(1)));
         assertEquals("t.safetensors: tensor \"w\": \"dtype\" is missing or not a string",
                 error("{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", f32(1)));
         assertEquals("t.safetensors: tensor \"w\": \"shape\" must be a list of non-negative integers",
