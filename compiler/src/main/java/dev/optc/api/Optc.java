@@ -62,12 +62,12 @@ public final class Optc {
                 if (recipe.minimizesObjective()) {
                     ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
                     List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
-                    recipes.add(new CompiledRecipe(recipe, null, program, kernel, generated));
+                    recipes.add(new CompiledRecipe(recipe, null, program, kernels, generated, path));
                 } else {
                     TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
                     if (program == null) continue;
                     List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
-                    recipes.add(new CompiledRecipe(recipe, program, null, kernel, generated));
+                    recipes.add(new CompiledRecipe(recipe, program, null, kernels, generated, path));
                 }
             }
         }
