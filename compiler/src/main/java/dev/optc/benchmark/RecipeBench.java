@@ -168,7 +168,7 @@ public final class RecipeBench {
                 .param("recipe", compiled.name())
                 .param("data", subject.randomData() ? "random" : java.nio.file.Path.of(subject.dataName()).toAbsolutePath().toString())
                 .param("threads", String.valueOf(options.threads()))
-                .param("compileSeconds", options.quick() ? "5" : "10");
+                .param("compileSeconds", options.quick() ? "2" : "5");
         if (param1 != null) builder.param(param1, values1);
         if (param2 != null) builder.param(param2, values2);
         return run(builder);
