@@ -59,7 +59,7 @@ public final class BenchSubject {
             Path written = dev.optc.runtime.data.DataSource.resolve(base, recipe.data().source().path());
             if (Files.exists(written)) data = written;
         }
-        if (data == null) {
+        if (data == null || recipe.data() == null) {
             return new BenchSubject(compiled, random(compiled), "random (" + RANDOM_ROWS + " rows)", true);
         }
         Dataset all = recipe.data().source().load(base, data);
