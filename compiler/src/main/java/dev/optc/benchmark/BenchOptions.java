@@ -1,5 +1,6 @@
 package dev.optc.benchmark;
 
+import dev.optc.runtime.parallel.Workers;
 import java.nio.file.Path;
 
 /**
@@ -19,9 +20,9 @@ public record BenchOptions(boolean quick, int threads, Path data, Integer forks)
         if (forks != null && forks < 0) throw new IllegalArgumentException("forks must be 0 or more, not " + forks);
     }
 
-    /** The full measurement on every core. */
+    /** The full measurement with the threads training would use (every core, or {@code -Doptc.threads}). */
     public static BenchOptions defaults() {
-        return new BenchOptions(false, Runtime.getRuntime().availableProcessors(), null, null);
+        return new BenchOptions(false, Workers.threads(), null, null);
     }
 
     public BenchOptions withQuick(boolean quick) { return new BenchOptions(quick, threads, data, forks); }

@@ -30,7 +30,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "prints one JSON object instead of the tables")
     boolean json;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads of the kernels (default: every core)")
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads of the kernels (default: every core, or -Doptc.threads)")
     Integer threads;
 
     @Option(names = "--data", paramLabel = "PATH", description = "times the epoch on this data instead of the recipe's")
