@@ -14,6 +14,10 @@ import dev.optc.runtime.train.CompiledObjective;
 import dev.optc.runtime.Trainer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import dev.optc.benchmark.BenchOptions;
+import dev.optc.benchmark.BenchReport;
+import dev.optc.benchmark.RecipeBench;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,20 +28,25 @@ public final class CompiledRecipe {
     private final CheckedRecipe recipe;
     private final TensorProgram program;
     private final ObjectiveProgram objective;
-    private final UpdateKernel kernel;
+    private final List<UpdateKernel> kernels;
     private final List<GeneratedClass> generated;
     private CompiledStages stages;
+    private final Path source;
     private Constructor<?> constructor;
     private GeneratedClassLoader loader;
 
-    /** {@code generated.get(0)} is the trainer; the others are classes it uses (its kernels). */
-    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, ObjectiveProgram objective, UpdateKernel kernel,
-                   List<GeneratedClass> generated) {
+    /**
+     * {@code generated.get(0)} is the trainer; the others are classes it uses (its kernels). {@code kernels}: one per
+     * optimizer group; {@code source}: the file it was compiled from, or null for source text.
+     */
+    CompiledRecipe(CheckedRecipe recipe, TensorProgram program, ObjectiveProgram objective, List<UpdateKernel> kernels,
+                   List<GeneratedClass> generated, Path source) {
         this.recipe = recipe;
         this.program = program;
         this.objective = objective;
-        this.kernel = kernel;
+        this.kernels = List.copyOf(kernels);
         this.generated = List.copyOf(generated);
+        this.source = source;
     }
 
     public String name() { return recipe.name(); }
@@ -57,16 +66,35 @@ public final class CompiledRecipe {
 
     public boolean minimizesObjective() { return objective != null; }
 
-    public UpdateKernel updateKernel() { return kernel; }
+    public UpdateKernel updateKernel() { return kernels.get(0); }
+
+    /** One fused update per optimizer group, in the recipe's order (one when the recipe has a single optimizer). */
+    public List<UpdateKernel> updateKernels() { return kernels; }
+
+    /** The `.opt` file this recipe was compiled from, or null when it was compiled from source text. */
+    public Path sourcePath() { return source; }
+
+    /**
+     * Measures this recipe's kernels and epochs on this machine ({@code optc bench}): the fused update against its
+     * memory-only twin, each dense layer's products against the FMA peak, the batch-norm kernels, samples/s.
+     */
+    public BenchReport benchmark(BenchOptions options) {
+        return RecipeBench.run(this, options);
+    }
 
     /** Every generated class's name and bytes, as a jar would hold them; the trainer first. */
     public List<GeneratedClass> generatedClasses() { return generated; }
 
     /** A fresh instance of one of the two generated update kernels, whatever backend the JVM selected. */
     public FusedUpdate newUpdateKernel(Backend backend) {
+        return newUpdateKernel(backend, 0);
+    }
+
+    /** The same, for optimizer group {@code group} (0 when the recipe has one optimizer). */
+    public FusedUpdate newUpdateKernel(Backend backend, int group) {
         try {
             constructor();
-            String suffix = backend == Backend.VECTOR ? "$VectorUpdate" : "$ScalarUpdate";
+            String suffix = (backend == Backend.VECTOR ? "$VectorUpdate" : "$ScalarUpdate") + (group == 0 ? "" : group);
             Class<?> type = Class.forName(generated.get(0).name() + suffix, true, loader);
             return type.asSubclass(FusedUpdate.class).getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {

@@ -25,7 +25,7 @@ public final class Contenders {
     /** A variant of a checked recipe: it checked, so it compiles; anything else is a bug of optc. */
     static CompiledRecipe compile(CheckedRecipe variant) {
         Diagnostics diagnostics = new Diagnostics();
-        CompiledRecipe compiled = Optc.compile(variant, diagnostics);
+        CompiledRecipe compiled = Optc.compile(variant, diagnostics, null);
         if (compiled == null || diagnostics.hasErrors()) {
             throw new IllegalStateException("a variant of the checked recipe " + variant.name() + " did not compile: " + diagnostics.sorted());
         }

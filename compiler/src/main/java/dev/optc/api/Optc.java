@@ -49,7 +49,7 @@ public final class Optc {
         List<CompiledRecipe> recipes = new ArrayList<>();
         if (!diagnostics.hasErrors()) {
             for (CheckedRecipe recipe : front.recipes()) {
-                CompiledRecipe compiled = compile(recipe, diagnostics);
+                CompiledRecipe compiled = compile(recipe, diagnostics, path);
                 if (compiled != null) recipes.add(compiled);
             }
             // A teacher that is another recipe of the file is trained first, in the same run.
@@ -66,7 +66,7 @@ public final class Optc {
     }
 
     /** One checked recipe through lowering, the passes and code generation; null when lowering reported an error. */
-    static CompiledRecipe compile(CheckedRecipe recipe, Diagnostics diagnostics) {
+    static CompiledRecipe compile(CheckedRecipe recipe, Diagnostics diagnostics, Path source) {
         // A full-batch solver replaces the update rule: the minimizer then carries an update that leaves θ as it is.
         // One kernel per optimizer group, each fused with the recipe's decay, clip and average on its own.
         List<UpdateKernel> kernels = new ArrayList<>();
@@ -80,12 +80,12 @@ public final class Optc {
         if (recipe.minimizesObjective()) {
             ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
             List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
-            return new CompiledRecipe(recipe, null, program, kernel, generated);
+            return new CompiledRecipe(recipe, null, program, kernels, generated, source);
         }
         TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
         if (program == null) return null;
         List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
-        CompiledRecipe compiled = new CompiledRecipe(recipe, program, null, kernel, generated);
+        CompiledRecipe compiled = new CompiledRecipe(recipe, program, null, kernels, generated, source);
         if (recipe.staged()) compiled.setStages(new StageCompiler(diagnostics).compile(recipe));
         return compiled;
     }

@@ -57,7 +57,7 @@ final class StageCompiler {
         TensorProgram program = new ModelLowering(diagnostics).lower(checked, hintLoss, frozen);
         if (program == null) return null;
         UpdateKernel kernel = kernel(checked);
-        return new CompiledRecipe(checked, program, null, kernel, new TrainerClassGenerator().generate(checked, program, List.of(kernel)));
+        return new CompiledRecipe(checked, program, null, List.of(kernel), new TrainerClassGenerator().generate(checked, program, List.of(kernel)), null);
     }
 
     private static UpdateKernel kernel(CheckedRecipe recipe) {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The `optc` command line. */
 @Command(name = "optc", mixinStandardHelpOptions = true, version = "optc 0.1.0",
         description = "Compiles Opt training recipes to JVM bytecode and runs them.",
-        subcommands = {CheckCommand.class, TrainCommand.class, CompileCommand.class, ReportCommand.class, EmitCommand.class})
+        subcommands = {CheckCommand.class, TrainCommand.class, CompileCommand.class, BenchCommand.class, ReportCommand.class,
+                EmitCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

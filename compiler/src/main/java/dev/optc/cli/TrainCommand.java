@@ -13,6 +13,8 @@ import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.TrainResult;
 import dev.optc.runtime.report.MetricsLog;
+import dev.optc.runtime.report.ProgressBar;
+import dev.optc.runtime.TrainListener;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.optc.runtime.train.CompiledObjective;
@@ -104,9 +106,20 @@ final class TrainCommand implements Callable<Integer> {
             try (MetricsLog metrics = resume != null
                     ? MetricsLog.resume(dir, recipe.name(), info, compiledTrainer.completedEpochs())
                     : MetricsLog.open(dir, recipe.name(), info)) {
-                result = trainer.fit(split.train(), split.validation(), report -> {
-                    stdout.println(line(report, monitor));
-                    metrics.epoch(report, MetricsLog.figures(trainer));
+                // A bar within each epoch on a terminal; the epoch's line replaces it. Elsewhere only the lines.
+                ProgressBar bar = ProgressBar.forStandardOutput(stdout);
+                result = trainer.fit(split.train(), split.validation(), new TrainListener() {
+                    @Override
+                    public void epochEnded(EpochReport report) {
+                        bar.clear();
+                        stdout.println(line(report, monitor));
+                        metrics.epoch(report, MetricsLog.figures(trainer));
+                    }
+
+                    @Override
+                    public void batchEnded(int epoch, int epochs, int batch, int batches, double loss, double seconds) {
+                        bar.batch(epoch, epochs, batch, batches, loss, seconds);
+                    }
                 });
                 if (result.stoppedEarly()) metrics.record("stopped early", "kept the weights of epoch " + result.bestEpoch());
             }

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@link Double} (every number), {@link String}, {@link List} and {@link Map} (keys in file order). Non-finite doubles
  * are written as {@code null}, since JSON has no NaN.
  */
-final class Json {
+public final class Json {
     private Json() { }
 
     /** Thrown for text that is not JSON; {@code column} is 1-based. */
@@ -28,7 +28,7 @@ final class Json {
 
     // ---- writing ----
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();
@@ -103,7 +103,7 @@ final class Json {
 
     // ---- reading ----
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Reader reader = new Reader(text);
         reader.skipSpace();
         Object value = reader.value();

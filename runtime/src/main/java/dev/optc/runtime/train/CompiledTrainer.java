@@ -169,6 +169,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
                 }
                 lossSum += loss * rows;
                 seen += rows;
+                listener.batchEnded(epoch, lastEpoch, b + 1, batchesPerEpoch, lossSum / seen, (System.nanoTime() - start) / 1e9);
                 if (accumulated != null) {
                     for (int i = 0; i < grads.length; i++) accumulated[i] += grads[i];
                     if (++pending < accumulate && b + 1 < batchesPerEpoch) continue;
