@@ -42,7 +42,7 @@ final class RecipeSchema {
         add("accumulate", "the number of batches whose gradients make one step", true, false);
         add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
-        add("monitor", "a list of loss, accuracy, grad_norm, lr", true, false);
+        add("monitor", "a list of loss, accuracy, grad_norm, lr, curvature", true, false);
         // Known settings of the language that later versions carry out.
         for (String s : new String[] {"stages", "teacher", "hints", "curriculum",
                 "continuation", "alternate", "compare", "plot"}) {

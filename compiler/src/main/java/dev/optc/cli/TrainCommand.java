@@ -77,6 +77,7 @@ final class TrainCommand implements Callable<Integer> {
             compiledTrainer.setCheckpointDirectory(dir);
             java.util.Set<String> monitor = recipe.progress().monitor();
             compiledTrainer.monitorGradientNorm(monitor.contains("grad_norm"));
+            compiledTrainer.monitorCurvature(monitor.contains("curvature"));
             if (resume != null) {
                 compiledTrainer.resume(resume);
                 stdout.println("resuming " + recipe.name() + " after epoch " + compiledTrainer.completedEpochs() + " from " + resume);
@@ -179,7 +180,15 @@ final class TrainCommand implements Callable<Integer> {
         s.setLength(at);
         if (monitor.contains("lr") && !Double.isNaN(r.learningRate())) s.append(String.format(Locale.ROOT, "  lr %.3g", r.learningRate()));
         if (monitor.contains("grad_norm")) s.append(String.format(Locale.ROOT, "  |g| %.3g", r.gradientNorm()));
+        if (r.curvature() != null) s.append(curvature(r.curvature()));
         return s.append(seconds).toString();
+    }
+
+    /** 8.2.1 on the monitoring batch: gᵀg, gᵀHg, and the Taylor terms εgᵀg and ½ε²gᵀHg when the rule has an lr. */
+    static String curvature(dev.optc.runtime.Curvature c) {
+        String s = String.format(Locale.ROOT, "  gTg %.3g  gTHg %.3g", c.gTg(), c.gTHg());
+        if (Double.isNaN(c.epsilon())) return s;
+        return s + String.format(Locale.ROOT, "  eps*gTg %.3g  eps^2/2*gTHg %.3g", c.firstOrder(), c.secondOrder());
     }
 
     static String line(EpochReport r) {

@@ -53,6 +53,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     private int earlySince;
     private boolean resumed;
     private boolean monitorGradientNorm;
+    private boolean monitorCurvature;
+    /** Each training row's difficulty, for a recipe with a curriculum (see {@link #setDifficulty}). */
+    private double[] difficulty;
     private double normSum;
     private long normSteps;
     /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
@@ -97,7 +100,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
 
-    private static final long SHUFFLE = 1, DROPOUT = 2;
+    private static final long SHUFFLE = 1, DROPOUT = 2, MONITOR = 3;
 
     /**
      * The seed of one random stream: shuffling for an epoch, dropout for a step. Each is derived from the recipe's seed
@@ -132,11 +135,17 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         int lastEpoch = resumed ? Math.max(completedEpochs, epochs) : completedEpochs + epochs;
         resumed = false;
         List<EpochReport> reports = new ArrayList<>();
+        CurriculumSampler curriculum = curriculumFor(n);
+        ConditioningMonitor conditioning = monitorCurvature ? ConditioningMonitor.of(n, settings.batch(), stream(MONITOR, 0)) : null;
         while (completedEpochs < lastEpoch) {
             int epoch = completedEpochs + 1;
             long start = System.nanoTime();
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (settings.shuffle()) Dataset.shuffle(order, new SplittableRandom(stream(SHUFFLE, epoch)));
+            if (curriculum != null) {
+                curriculum.fill(order, epoch, new SplittableRandom(stream(SHUFFLE, epoch)));
+            } else {
+                for (int i = 0; i < n; i++) order[i] = i;
+                if (settings.shuffle()) Dataset.shuffle(order, new SplittableRandom(stream(SHUFFLE, epoch)));
+            }
             double lossSum = 0;
             int seen = 0;
             int pending = 0;
@@ -176,9 +185,11 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
             Evaluation v = validation == null ? null : evaluate(validation);
             double lr = hyperparameterNames().contains("lr") ? hyperparameter("lr") : Double.NaN;
+            dev.optc.runtime.Curvature curvature = conditioning == null ? null
+                    : conditioning.measure(this, train, stream(MONITOR, epoch), lr);
             EpochReport report = new EpochReport(epoch, lastEpoch, trainLoss,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                    (System.nanoTime() - start) / 1e9, step, lr, normSteps == 0 ? Double.NaN : normSum / normSteps);
+                    (System.nanoTime() - start) / 1e9, step, lr, normSteps == 0 ? Double.NaN : normSum / normSteps, curvature);
             normSum = 0;
             normSteps = 0;
             reports.add(report);
@@ -293,6 +304,33 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         update(step);
     }
 
+    /**
+     * Whether every epoch ends with the ill-conditioning diagnostic of 8.2.1 (three gradients on a monitoring batch;
+     * see {@link ConditioningMonitor}); training is the same, bit for bit, either way.
+     */
+    public void monitorCurvature(boolean on) {
+        this.monitorCurvature = on;
+    }
+
+    /**
+     * The difficulty of every training row, in the order of the rows {@code fit} will get, for a recipe with a
+     * curriculum: lower is easier. {@link CurriculumData} computes them from the recipe's score.
+     */
+    public void setDifficulty(double[] scores) {
+        this.difficulty = scores == null ? null : scores.clone();
+    }
+
+    private CurriculumSampler curriculumFor(int rows) {
+        CurriculumPlan plan = settings.curriculum();
+        if (plan == null) return null;
+        if (difficulty == null || difficulty.length != rows) {
+            throw new IllegalStateException("recipe " + settings.recipe() + " has a curriculum: give the difficulty of each of its "
+                    + rows + " training rows with setDifficulty (CurriculumData computes them from the recipe's score)"
+                    + (difficulty == null ? "" : "; got " + difficulty.length));
+        }
+        return new CurriculumSampler(plan, difficulty);
+    }
+
     /** Whether each step measures the global gradient norm for the epoch's report (one more pass over g). */
     public void monitorGradientNorm(boolean on) {
         this.monitorGradientNorm = on;
@@ -393,7 +431,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         return Math.max(1, Math.min(rows, Math.max(capacity, settings.batch() == 0 ? 256 : settings.batch())));
     }
 
-    private void ensureCapacity(int rows) {
+    void ensureCapacity(int rows) {
         if (rows <= capacity) return;
         capacity = rows;
         input = new float[rows * settings.inputWidth()];
