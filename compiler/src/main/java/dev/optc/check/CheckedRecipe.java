@@ -23,7 +23,8 @@ public record CheckedRecipe(
         Around around,
         dev.optc.runtime.solvers.SolverChoice solver,
         ProgressChecker.Progress progress,
-        java.util.List<OptimizerGroup> optimizerGroups) {
+        java.util.List<OptimizerGroup> optimizerGroups,
+        dev.optc.runtime.train.CurriculumPlan curriculum) {
 
     public String name() { return decl.name().text(); }
 

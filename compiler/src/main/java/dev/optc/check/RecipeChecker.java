@@ -16,8 +16,17 @@ public final class RecipeChecker {
     private final Map<String, ModelGraph> models;
     private final Map<String, ObjectiveGraph> objectives;
 
+    /** Where the main file's relative data paths start; null when unknown. */
+    private final java.nio.file.Path recipeDirectory;
+
     public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
                          Map<String, ObjectiveGraph> objectives) {
+        this(diagnostics, declarations, models, objectives, null);
+    }
+
+    public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
+                         Map<String, ObjectiveGraph> objectives, java.nio.file.Path recipeDirectory) {
+        this.recipeDirectory = recipeDirectory;
         this.diagnostics = diagnostics;
         this.declarations = declarations;
         this.models = models;
@@ -98,6 +107,8 @@ public final class RecipeChecker {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
                     "return the logits (the last `dense`) and let the loss apply softmax");
         }
+        dev.optc.runtime.train.CurriculumPlan curriculum = settings.containsKey("curriculum")
+                ? new CurriculumChecker(diagnostics).check(settings.get("curriculum").value(), data, recipeDirectory) : null;
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
@@ -108,7 +119,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups);
+                around, null, progress, groups, curriculum);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -132,7 +143,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())));
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), null);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {

@@ -44,7 +44,8 @@ final class RecipeSchema {
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
         add("monitor", "a list of loss, accuracy, grad_norm, lr, curvature", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"stages", "teacher", "hints", "curriculum",
+        add("curriculum", "`difficulty(score: column(\"difficulty\"), pace: linear(from: 0.2, to: 1.0, over: 10 epochs))`", true, false);
+        for (String s : new String[] {"stages", "teacher", "hints",
                 "continuation", "alternate", "compare", "plot"}) {
             add(s, "", false, false);
         }
@@ -52,7 +53,7 @@ final class RecipeSchema {
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
     static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
-            "accumulate");
+            "accumulate", "curriculum");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
     static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");

@@ -64,7 +64,6 @@ final class TrainCommand implements Callable<Integer> {
             CompiledRecipe compiled = recipeName == null ? compilation.first() : compilation.recipe(recipeName);
             CheckedRecipe recipe = compiled.recipe();
             if (compiled.minimizesObjective()) return minimize(compiled, stdout);
-            Dataset.Split split = DataLoading.training(recipe, file, data);
             Dataset test = DataLoading.test(recipe, file);
             if (epochs != null && epochs < 1) throw new SourceLoader.UserError("--epochs must be at least 1");
             TrainOptions options = TrainOptions.defaults();
@@ -74,6 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             Path dir = out != null ? out : Path.of("runs", recipe.name());
             Files.createDirectories(dir);
             CompiledTrainer compiledTrainer = (CompiledTrainer) trainer;
+            Dataset.Split split = DataLoading.training(recipe, file, data, compiledTrainer);
             compiledTrainer.setCheckpointDirectory(dir);
             java.util.Set<String> monitor = recipe.progress().monitor();
             compiledTrainer.monitorGradientNorm(monitor.contains("grad_norm"));
@@ -100,7 +100,9 @@ final class TrainCommand implements Callable<Integer> {
                     : MetricsLog.open(dir, recipe.name(), info)) {
                 result = trainer.fit(split.train(), split.validation(), report -> {
                     stdout.println(line(report, monitor));
-                    metrics.epoch(report, MetricsLog.figures(trainer));
+                    Map<String, Double> figures = MetricsLog.figures(trainer);
+                    if (recipe.curriculum() != null) figures.put("curriculum_pace", recipe.curriculum().pace(report.epoch()));
+                    metrics.epoch(report, figures);
                 });
                 if (result.stoppedEarly()) metrics.record("stopped early", "kept the weights of epoch " + result.bestEpoch());
             }

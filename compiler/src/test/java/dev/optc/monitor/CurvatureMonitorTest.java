@@ -37,7 +37,7 @@ class CurvatureMonitorTest {
      *
      * <p>Tolerance: the trainer's gradient is a float sum of 40 terms (relative error ~1e-6); the central difference
      * is exact for a quadratic but for rounding, ~u/∛u ≈ 2.5e-5 of gᵀHg. 1e-5 for gᵀg and 1e-3 for gᵀHg leave room;
-     * a wrong factor of the step r, a forward difference or a missing ½ are off by far more.
+     * a missing ½ or 2r, a product along another vector than g, or ε other than the rate are off by far more.
      */
     @Test
     void gTHgFromTheHessianVectorProductMatchesTheExactHessianOfAQuadratic() throws CompilationFailed {

@@ -130,6 +130,28 @@ public final class CurriculumData {
         return losses;
     }
 
+    /**
+     * Holds out the validation rows of {@code data} (loaded as the trainer's recipe says, a score column still among
+     * its features) and, for a recipe with a curriculum, gives the trainer the difficulty of every training row: a
+     * score column is taken out of the features, a `loss_under` file is read relative to {@code base}.
+     *
+     * @param dataFile the CSV {@code data} came from, for its header
+     */
+    public static Dataset.Split prepare(CompiledTrainer trainer, Dataset data, Path dataFile, Path base) {
+        TrainingSettings settings = trainer.settings();
+        int validation = settings.data().validationRows(data.rows());
+        CurriculumPlan plan = settings.curriculum();
+        if (plan == null) return data.split(validation, settings.seed());
+        if (plan.scoresFromColumn()) {
+            Scored scored = splitColumn(data, scoreFeature(plan, dataFile, settings.data().label()), validation, settings.seed());
+            trainer.setDifficulty(scored.scores());
+            return scored.split();
+        }
+        Dataset.Split split = data.split(validation, settings.seed());
+        trainer.setDifficulty(lossUnder(trainer, weightsFile(plan, base), split.train()));
+        return split;
+    }
+
     /** The weights file of a `loss_under` plan, relative to {@code base} (the recipe's folder, or the working directory). */
     public static Path weightsFile(CurriculumPlan plan, Path base) {
         return DataSource.resolve(base, plan.scoreName());
