@@ -109,6 +109,10 @@ public final class RecipeChecker {
         }
         dev.optc.runtime.train.CurriculumPlan curriculum = settings.containsKey("curriculum")
                 ? new CurriculumChecker(diagnostics).check(settings.get("curriculum").value(), data, recipeDirectory) : null;
+        if (curriculum != null && !shuffle) {
+            diagnostics.error(settings.get("shuffle").value().span(), "E040", "a curriculum draws every epoch's order itself, "
+                    + "so `shuffle = none` cannot hold", "remove `shuffle`, or the curriculum");
+        }
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }

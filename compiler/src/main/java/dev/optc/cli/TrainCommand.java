@@ -189,7 +189,8 @@ final class TrainCommand implements Callable<Integer> {
     /** 8.2.1 on the monitoring batch: gᵀg, gᵀHg, and the Taylor terms εgᵀg and ½ε²gᵀHg when the rule has an lr. */
     static String curvature(dev.optc.runtime.Curvature c) {
         String s = String.format(Locale.ROOT, "  gTg %.3g  gTHg %.3g", c.gTg(), c.gTHg());
-        if (Double.isNaN(c.epsilon())) return s;
+        // Without an lr, the rate at which the two Taylor terms would cancel: 2gᵀg/gᵀHg.
+        if (Double.isNaN(c.epsilon())) return s + String.format(Locale.ROOT, "  2gTg/gTHg %.3g", c.largestDecreasingRate());
         return s + String.format(Locale.ROOT, "  eps*gTg %.3g  eps^2/2*gTHg %.3g", c.firstOrder(), c.secondOrder());
     }
 

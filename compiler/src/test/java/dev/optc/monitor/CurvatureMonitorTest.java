@@ -83,6 +83,33 @@ class CurvatureMonitorTest {
     }
 
     /**
+     * ε is the learning rate the epoch ended with: under a schedule, the scheduled value; for a rule without an `lr`
+     * there is none, and only gᵀg and gᵀHg are reported.
+     */
+    @Test
+    void epsilonIsTheScheduledRateAndAbsentWithoutAnLr() throws CompilationFailed {
+        Dataset data = data(ROWS, new SplittableRandom(11));
+        CompiledTrainer scheduled = (CompiledTrainer) Optc.compile(source("batch = 10\nepochs = 3\nschedule = linear(to: 0.01, over: 4 epochs)"),
+                "scheduled.opt").first().newTrainer(TrainOptions.seed(3));
+        scheduled.monitorCurvature(true);
+        for (EpochReport r : scheduled.fit(data, null, x -> { }).epochs()) {
+            // After epoch e, 4e steps were taken; the last used ε_k at k = 4e − 1 of τ = 16.
+            double expected = 0.05 + (0.01 - 0.05) * (4.0 * r.epoch() - 1) / 16;
+            assertEquals(expected, r.curvature().epsilon(), 1e-12, "epoch " + r.epoch());
+        }
+        String noLr = """
+                optimizer fixed(step = 0.05) {
+                    theta -= step * g
+                }
+                """ + source("batch = full\nepochs = 1").replace("sgd(lr: 0.05)", "fixed(step: 0.05)");
+        CompiledTrainer plain = (CompiledTrainer) Optc.compile(noLr, "fixed.opt").first().newTrainer(TrainOptions.seed(3));
+        plain.monitorCurvature(true);
+        Curvature c = plain.fit(data, null, x -> { }).epochs().getFirst().curvature();
+        assertTrue(Double.isNaN(c.epsilon()) && Double.isNaN(c.firstOrder()) && Double.isNaN(c.secondOrder()), c.toString());
+        assertTrue(c.gTg() > 0 && c.gTHg() > 0, c.toString());
+    }
+
+    /**
      * Batch norm's running statistics, dropout's masks, the shuffle and θ itself: a run that measures the curvature
      * every epoch (three extra gradients on a 256-row batch, larger than the training batch) ends with the same bytes
      * as one that does not, and reports the same losses.
