@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.optc.api.CompilationFailed;
 import dev.optc.api.CompiledRecipe;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +157,36 @@ class CurriculumTrainingTest {
             assertEquals(own, losses[r], 1e-5 * Math.max(1, own), "row " + r);
         }
         assertThrows(RuntimeException.class, () -> CurriculumData.lossUnder(student, dir.resolve("missing.safetensors"), train));
+    }
+
+    /**
+     * `optc train` on a recipe whose score is a column: the column is not a feature (the model takes 4 inputs of the
+     * file's 5 non-label columns), and metrics.jsonl records λ(e) = 0.3 + 0.7·min(1, (e − 1)/4) as curriculum_pace.
+     */
+    @Test
+    void theCommandLineTrainsWithAScoreColumn(@TempDir Path dir) throws IOException {
+        Path file = csv(dir);
+        Path recipe = dir.resolve("scored.opt");
+        Files.writeString(recipe, recipe(Path.of("scored.csv"), "difficulty(score: column(\"difficulty\"), pace: linear(from: 0.3, to: 1.0, over: 4 epochs))", ""));
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = dev.optc.cli.Main.run(new String[] {"train", recipe.toString(), "--out", dir.resolve("run").toString()});
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code, out.toString());
+        assertTrue(out.toString().contains("epoch 6/6"), out.toString());
+        List<String> lines = Files.readAllLines(dir.resolve("run/metrics.jsonl"));
+        assertEquals(6, lines.size());
+        for (int e = 1; e <= 6; e++) {
+            double pace = 0.3 + 0.7 * Math.min(1, (e - 1) / 4.0);
+            java.util.regex.Matcher logged = java.util.regex.Pattern.compile("\"curriculum_pace\":([-0-9.eE]+)").matcher(lines.get(e - 1));
+            assertTrue(logged.find(), lines.get(e - 1));
+            assertEquals(pace, Double.parseDouble(logged.group(1)), 1e-12, "epoch " + e);
+        }
     }
 
     private static String[] readLines(Path file) {
