@@ -112,7 +112,7 @@ class CurvatureMonitorTest {
     /**
      * Batch norm's running statistics, dropout's masks, the shuffle and θ itself: a run that measures the curvature
      * every epoch (three extra gradients on a 256-row batch, larger than the training batch) ends with the same bytes
-     * as one that does not, and reports the same losses.
+     * as one that does not, and reports the same training and validation losses.
      */
     @Test
     void monitoringLeavesTrainingBitIdentical(@TempDir Path dir) throws CompilationFailed, IOException {
@@ -141,17 +141,25 @@ class CurvatureMonitorTest {
         for (int r = 0; r < y.length; r++) y[r] = random.nextInt(3);
         Dataset data = new Dataset("random", x, y, 300, 6, 3);
 
+        float[] vx = new float[500 * 6];
+        int[] vy = new int[500];
+        for (int i = 0; i < vx.length; i++) vx[i] = (float) random.nextGaussian();
+        for (int r = 0; r < vy.length; r++) vy[r] = random.nextInt(3);
+        Dataset validation = new Dataset("held out", vx, vy, 500, 6, 3);
+
         CompiledTrainer plain = (CompiledTrainer) recipe.newTrainer(TrainOptions.defaults());
-        TrainResult plainResult = plain.fit(data, null, r -> { });
+        TrainResult plainResult = plain.fit(data, validation, r -> { });
         CompiledTrainer watched = (CompiledTrainer) recipe.newTrainer(TrainOptions.defaults());
         watched.monitorCurvature(true);
-        TrainResult watchedResult = watched.fit(data, null, r -> { });
+        TrainResult watchedResult = watched.fit(data, validation, r -> { });
 
         for (int e = 0; e < 4; e++) {
             assertNull(plainResult.epochs().get(e).curvature());
             Curvature c = watchedResult.epochs().get(e).curvature();
             assertTrue(c != null && Double.isFinite(c.gTHg()) && c.gTg() > 0, "epoch " + (e + 1) + ": " + c);
             assertEquals(plainResult.epochs().get(e).trainLoss(), watchedResult.epochs().get(e).trainLoss(), 0, "epoch " + (e + 1));
+            // Validation runs in chunks of the trainer's capacity: a monitoring batch that grew it would regroup its sums.
+            assertEquals(plainResult.epochs().get(e).validationLoss(), watchedResult.epochs().get(e).validationLoss(), 0, "epoch " + (e + 1));
         }
         Path a = dir.resolve("plain.safetensors"), b = dir.resolve("watched.safetensors");
         plain.save(a);

@@ -431,6 +431,21 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         return Math.max(1, Math.min(rows, Math.max(capacity, settings.batch() == 0 ? 256 : settings.batch())));
     }
 
+    /** The most rows the activation buffers hold now. */
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Buffers for exactly {@code rows} rows again, after a larger batch (the curvature monitor's): evaluation works in
+     * chunks of the capacity, so leaving it grown would regroup its sums.
+     */
+    void restoreCapacity(int rows) {
+        if (rows == capacity) return;
+        capacity = 0;
+        ensureCapacity(rows);
+    }
+
     void ensureCapacity(int rows) {
         if (rows <= capacity) return;
         capacity = rows;

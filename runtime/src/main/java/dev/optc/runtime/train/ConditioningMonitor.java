@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  * `monitor = [..., curvature]`: at the end of every epoch, on one fixed monitoring batch, gᵀg and gᵀHg (8.2.1), with
  * gᵀHg from {@link HessianVectorProduct}. The gradients are those training computes (batch statistics for batch
  * norm, a dropout mask), but the measurement leaves no trace: the same mask is drawn from a stream of its own for the
- * three gradients, and the running statistics, the gradient buffer and θ are put back exactly, so a run with the
- * monitor trains bit for bit as one without it.
+ * three gradients, and the running statistics, the gradient buffer, θ and the size of the activation buffers are put
+ * back exactly, so a run with the monitor trains and evaluates bit for bit as one without it.
  */
 final class ConditioningMonitor {
     /** Rows of the monitoring batch when batches are smaller: a steadier curve than one minibatch gives. */
@@ -36,6 +36,7 @@ final class ConditioningMonitor {
     /** gᵀg and gᵀHg at the trainer's current θ; {@code dropoutSeed} fixes the one dropout mask all three gradients use. */
     Curvature measure(CompiledTrainer trainer, Dataset train, long dropoutSeed, double epsilon) {
         int count = rows.length;
+        int capacity = trainer.capacity();
         trainer.ensureCapacity(count);
         int width = train.width();
         for (int r = 0; r < count; r++) {
@@ -62,6 +63,7 @@ final class ConditioningMonitor {
             System.arraycopy(savedGrads, 0, grads, 0, grads.length);
             System.arraycopy(savedStatistics, 0, trainer.statistics, 0, savedStatistics.length);
             trainer.dropoutRandom = savedDropout;
+            trainer.restoreCapacity(capacity);
         }
     }
 }
