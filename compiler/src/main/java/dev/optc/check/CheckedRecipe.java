@@ -27,7 +27,8 @@ public record CheckedRecipe(
         java.util.List<Contender> contenders,
         TrajectoryPlot plot,
         Continuation continuation,
-        StagePlan stages) {
+        StagePlan stages,
+        dev.optc.runtime.train.CurriculumPlan curriculum) {
 
     public String name() { return decl.name().text(); }
 

@@ -11,6 +11,11 @@ import java.util.Map;
 public final class Checker {
 
     public List<CheckedRecipe> check(Declarations declarations, Diagnostics diagnostics) {
+        return check(declarations, diagnostics, null);
+    }
+
+    /** {@code mainFile}: the main file's path, where its relative data paths start (null when unknown). */
+    public List<CheckedRecipe> check(Declarations declarations, Diagnostics diagnostics, java.nio.file.Path mainFile) {
         OptimizerChecker optimizers = new OptimizerChecker(diagnostics);
         ModelChecker modelChecker = new ModelChecker(diagnostics);
         ObjectiveChecker objectives = new ObjectiveChecker(diagnostics);
@@ -33,7 +38,8 @@ public final class Checker {
                 }
             }
         }
-        RecipeChecker recipeChecker = new RecipeChecker(diagnostics, declarations, models, objectiveGraphs);
+        RecipeChecker recipeChecker = new RecipeChecker(diagnostics, declarations, models, objectiveGraphs,
+                mainFile == null ? null : mainFile.toAbsolutePath().getParent());
         List<CheckedRecipe> recipes = new ArrayList<>();
         for (Decl d : declarations.main().declarations()) {
             if (d instanceof Decl.RecipeDecl r) {

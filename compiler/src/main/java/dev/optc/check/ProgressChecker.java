@@ -12,7 +12,7 @@ import java.util.Set;
 final class ProgressChecker {
     static final Set<String> WATCHED = Set.of("validation.loss", "validation.accuracy", "train.loss");
 
-    static final Set<String> MONITORED = Set.of("loss", "accuracy", "grad_norm", "lr");
+    static final Set<String> MONITORED = Set.of("loss", "accuracy", "grad_norm", "lr", "curvature");
 
     /**
      * What the recipe asks for; the defaults are no early stopping, no checkpoints during training, and the loss and

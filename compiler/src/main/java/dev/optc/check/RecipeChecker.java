@@ -16,8 +16,17 @@ public final class RecipeChecker {
     private final Map<String, ModelGraph> models;
     private final Map<String, ObjectiveGraph> objectives;
 
+    /** Where the main file's relative data paths start; null when unknown. */
+    private final java.nio.file.Path recipeDirectory;
+
     public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
                          Map<String, ObjectiveGraph> objectives) {
+        this(diagnostics, declarations, models, objectives, null);
+    }
+
+    public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
+                         Map<String, ObjectiveGraph> objectives, java.nio.file.Path recipeDirectory) {
+        this.recipeDirectory = recipeDirectory;
         this.diagnostics = diagnostics;
         this.declarations = declarations;
         this.models = models;
@@ -119,6 +128,12 @@ public final class RecipeChecker {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
                     "return the logits (the last `dense`) and let the loss apply softmax");
         }
+        dev.optc.runtime.train.CurriculumPlan curriculum = settings.containsKey("curriculum")
+                ? new CurriculumChecker(diagnostics).check(settings.get("curriculum").value(), data, recipeDirectory) : null;
+        if (curriculum != null && !shuffle) {
+            diagnostics.error(settings.get("shuffle").value().span(), "E040", "a curriculum draws every epoch's order itself, "
+                    + "so `shuffle = none` cannot hold", "remove `shuffle`, or the curriculum");
+        }
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
@@ -129,9 +144,14 @@ public final class RecipeChecker {
         }
         StagePlan stages = new StagesChecker(diagnostics, declarations, models, this::optimizer)
                 .check(recipe, settings, model, loss, epochs, optimizer, groups, around);
+        if (curriculum != null && (stages != null || !contenders.isEmpty())) {
+            diagnostics.error(settings.get("curriculum").name().span(), "E090", "a `curriculum` together with `"
+                    + (stages != null ? "stages" : "compare") + "` is not implemented in this version of optc",
+                    "train with the curriculum in a recipe of its own");
+        }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups, contenders, null, null, stages);
+                around, null, progress, groups, contenders, null, null, stages, curriculum);
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -173,7 +193,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation, null);
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation, null, null);
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {

@@ -42,7 +42,7 @@ final class RecipeSchema {
         add("accumulate", "the number of batches whose gradients make one step", true, false);
         add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
-        add("monitor", "a list of loss, accuracy, grad_norm, lr", true, false);
+        add("monitor", "a list of loss, accuracy, grad_norm, lr, curvature", true, false);
         add("compare", "a list of optimizers and solvers run on the objective from the same start: `[sgd(lr: 0.03), lbfgs()]`", true, false);
         add("plot", "`trajectories(\"file.svg\")`: contour lines and each optimizer's path, for two-parameter objectives", true, false);
         add("continuation", "`gaussian_smoothing(sigma: 1.0, stages: 5)` or `anneal(alpha, from: 1.0, stages: 5)`", true, false);
@@ -50,15 +50,16 @@ final class RecipeSchema {
         add("teacher", "another recipe of this file, or `load(\"wide.safetensors\", model: Wide)`", true, false);
         add("hints", "`[hint(student: h3, teacher: h1, weight: 1.0)]`", true, false);
         add("freeze", "layers the optimizer leaves as they are: `[h1, h2]`, or `[[h1, h2] for 5 epochs]`", true, false);
+        add("curriculum", "`difficulty(score: column(\"difficulty\"), pace: linear(from: 0.2, to: 1.0, over: 10 epochs))`", true, false);
         // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"curriculum", "alternate"}) {
+        for (String s : new String[] {"alternate"}) {
             add(s, "", false, false);
         }
     }
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
     static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
-            "accumulate", "stages", "teacher", "hints", "freeze");
+            "accumulate", "stages", "teacher", "hints", "freeze", "curriculum");
 
     static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
     static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");

@@ -5,7 +5,11 @@ import dev.optc.diagnostics.Diagnostic;
 import dev.optc.diagnostics.DiagnosticRenderer;
 import dev.optc.diagnostics.Severity;
 import dev.optc.runtime.data.DataException;
+import dev.optc.runtime.data.DataSource;
 import dev.optc.runtime.data.Dataset;
+import dev.optc.runtime.train.CompiledTrainer;
+import dev.optc.runtime.train.CurriculumData;
+import dev.optc.runtime.train.CurriculumPlan;
 import java.nio.file.Path;
 
 /**
@@ -28,6 +32,26 @@ final class DataLoading {
         return data.split(validation, recipe.seed());
     }
 
+    /**
+     * The training data split as above, for a recipe that may have a curriculum: its score column (not a feature) is
+     * taken out, and {@code trainer} is given every training row's difficulty.
+     */
+    static Dataset.Split training(CheckedRecipe recipe, Path recipeFile, Path override, CompiledTrainer trainer)
+            throws SourceLoader.UserError {
+        CurriculumPlan plan = recipe.curriculum();
+        if (plan == null) return training(recipe, recipeFile, override);
+        CheckedRecipe.DataSpec spec = recipe.data();
+        Dataset data = load(recipe, spec, recipeFile, override, plan.scoresFromColumn() ? 1 : 0);
+        if (spec.source().validationRows(data.rows()) >= data.rows()) return training(recipe, recipeFile, override);
+        Path base = recipeFile.toAbsolutePath().getParent();
+        Path file = override != null ? override : DataSource.resolve(base, spec.source().path());
+        try {
+            return CurriculumData.prepare(trainer, data, file, base);
+        } catch (DataException e) {
+            throw new SourceLoader.UserError(e.getMessage());
+        }
+    }
+
     /** The recipe's test data, or null when it has none. */
     static Dataset test(CheckedRecipe recipe, Path recipeFile) throws SourceLoader.UserError {
         return recipe.test() == null ? null : load(recipe, recipe.test(), recipeFile, null);
@@ -35,6 +59,12 @@ final class DataLoading {
 
     private static Dataset load(CheckedRecipe recipe, CheckedRecipe.DataSpec spec, Path recipeFile, Path override)
             throws SourceLoader.UserError {
+        return load(recipe, spec, recipeFile, override, 0);
+    }
+
+    /** {@code scoreColumns}: columns of the file that are not features (a curriculum's score). */
+    private static Dataset load(CheckedRecipe recipe, CheckedRecipe.DataSpec spec, Path recipeFile, Path override,
+                                int scoreColumns) throws SourceLoader.UserError {
         Dataset data;
         try {
             data = spec.source().load(recipeFile.toAbsolutePath().getParent(), override);
@@ -43,9 +73,10 @@ final class DataLoading {
         }
         int inputs = recipe.model().input().width();
         int outputs = recipe.model().output().width();
-        if (data.width() != inputs) {
-            throw error(spec, data.name() + " has " + data.width() + " features per row, but model `" + recipe.model().name()
-                    + "` takes " + inputs, "change the model's input to `" + recipe.model().input().name() + ": " + data.width() + "`");
+        if (data.width() - scoreColumns != inputs) {
+            throw error(spec, data.name() + " has " + (data.width() - scoreColumns) + " features per row"
+                    + (scoreColumns > 0 ? " besides the curriculum's score" : "") + ", but model `" + recipe.model().name()
+                    + "` takes " + inputs, "change the model's input to `" + recipe.model().input().name() + ": " + (data.width() - scoreColumns) + "`");
         }
         if (data.classes() > outputs) {
             throw error(spec, data.name() + " has " + data.classes() + " classes, but model `" + recipe.model().name()

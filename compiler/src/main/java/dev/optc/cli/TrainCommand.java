@@ -66,26 +66,29 @@ final class TrainCommand implements Callable<Integer> {
             CompiledRecipe compiled = recipeName == null ? compilation.first() : compilation.recipe(recipeName);
             CheckedRecipe recipe = compiled.recipe();
             if (compiled.minimizesObjective()) return minimize(compiled, stdout);
-            Dataset.Split split = DataLoading.training(recipe, file, data);
             Dataset test = DataLoading.test(recipe, file);
             if (epochs != null && epochs < 1) throw new SourceLoader.UserError("--epochs must be at least 1");
             TrainOptions options = TrainOptions.defaults();
             if (seed != null) options = options.withSeed(seed);
             if (epochs != null) options = options.withEpochs(epochs);
-            if (compiled.stages() != null) {
+            if (compiled.stages() != null || !recipe.contenders().isEmpty()) {
+                // Neither has a curriculum (the checker refuses it), so the data needs no trainer to score it.
+                Dataset.Split split = DataLoading.training(recipe, file, data);
+                if (!recipe.contenders().isEmpty()) {
+                    return ModelComparisonOutput.run(compiled, split, test, options, out != null ? out : Path.of("runs", recipe.name()), stdout);
+                }
                 if (resume != null) throw new SourceLoader.UserError("--resume is not implemented for recipes with stages");
                 return StagedTraining.train(compiled, file, split, test, options, out, stdout);
-            }
-            if (!recipe.contenders().isEmpty()) {
-                return ModelComparisonOutput.run(compiled, split, test, options, out != null ? out : Path.of("runs", recipe.name()), stdout);
             }
             Trainer trainer = compiled.newTrainer(options);
             Path dir = out != null ? out : Path.of("runs", recipe.name());
             Files.createDirectories(dir);
             CompiledTrainer compiledTrainer = (CompiledTrainer) trainer;
+            Dataset.Split split = DataLoading.training(recipe, file, data, compiledTrainer);
             compiledTrainer.setCheckpointDirectory(dir);
             java.util.Set<String> monitor = recipe.progress().monitor();
             compiledTrainer.monitorGradientNorm(monitor.contains("grad_norm"));
+            compiledTrainer.monitorCurvature(monitor.contains("curvature"));
             if (resume != null) {
                 compiledTrainer.resume(resume);
                 stdout.println("resuming " + recipe.name() + " after epoch " + compiledTrainer.completedEpochs() + " from " + resume);
@@ -113,7 +116,9 @@ final class TrainCommand implements Callable<Integer> {
                     public void epochEnded(EpochReport report) {
                         bar.clear();
                         stdout.println(line(report, monitor));
-                        metrics.epoch(report, MetricsLog.figures(trainer));
+                        Map<String, Double> figures = MetricsLog.figures(trainer);
+                        if (recipe.curriculum() != null) figures.put("curriculum_pace", recipe.curriculum().pace(report.epoch()));
+                        metrics.epoch(report, figures);
                     }
 
                     @Override
@@ -202,7 +207,16 @@ final class TrainCommand implements Callable<Integer> {
         s.setLength(at);
         if (monitor.contains("lr") && !Double.isNaN(r.learningRate())) s.append(String.format(Locale.ROOT, "  lr %.3g", r.learningRate()));
         if (monitor.contains("grad_norm")) s.append(String.format(Locale.ROOT, "  |g| %.3g", r.gradientNorm()));
+        if (r.curvature() != null) s.append(curvature(r.curvature()));
         return s.append(seconds).toString();
+    }
+
+    /** 8.2.1 on the monitoring batch: gᵀg, gᵀHg, and the Taylor terms εgᵀg and ½ε²gᵀHg when the rule has an lr. */
+    static String curvature(dev.optc.runtime.Curvature c) {
+        String s = String.format(Locale.ROOT, "  gTg %.3g  gTHg %.3g", c.gTg(), c.gTHg());
+        // Without an lr, the rate at which the two Taylor terms would cancel: 2gᵀg/gᵀHg.
+        if (Double.isNaN(c.epsilon())) return s + String.format(Locale.ROOT, "  2gTg/gTHg %.3g", c.largestDecreasingRate());
+        return s + String.format(Locale.ROOT, "  eps*gTg %.3g  eps^2/2*gTHg %.3g", c.firstOrder(), c.secondOrder());
     }
 
     static String line(EpochReport r) {

@@ -33,6 +33,7 @@ public final class TrainerClassGenerator {
     private static final String SCHEDULE = "dev/optc/runtime/train/Schedule";
     private static final String DATA_SOURCE = "dev/optc/runtime/data/DataSource";
     private static final String EARLY = "dev/optc/runtime/train/EarlyStopping";
+    private static final String CURRICULUM = "dev/optc/runtime/train/CurriculumPlan";
 
     /** The trainer class first, then its two update kernels (scalar and vector). */
     public List<GeneratedClass> generate(CheckedRecipe recipe, TensorProgram program, UpdateKernel kernel) {
@@ -138,8 +139,9 @@ public final class TrainerClassGenerator {
         mv.visitLdcInsn(recipe.progress().checkpointEvery());
         mv.visitInsn(recipe.progress().checkpointBest() ? ICONST_1 : ICONST_0);
         earlyStopping(mv, recipe.progress().stop());
+        curriculum(mv, recipe.curriculum());
         mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE
-                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";IZL" + EARLY + ";)V", false);
+                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";IZL" + EARLY + ";L" + CURRICULUM + ";)V", false);
         parameterSpecs(mv, program.parameters());
         parameterSpecs(mv, program.statistics());
         mv.visitVarInsn(ALOAD, 1);
@@ -249,6 +251,29 @@ public final class TrainerClassGenerator {
         mv.visitLdcInsn(stop.patience());
         mv.visitLdcInsn(stop.minDelta());
         mv.visitMethodInsn(INVOKESPECIAL, EARLY, "<init>", "(Ljava/lang/String;ID)V", false);
+    }
+
+    /** {@code new CurriculumPlan(...)}, or null. */
+    private static void curriculum(MethodVisitor mv, dev.optc.runtime.train.CurriculumPlan plan) {
+        if (plan == null) {
+            mv.visitInsn(ACONST_NULL);
+            return;
+        }
+        mv.visitTypeInsn(NEW, CURRICULUM);
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(plan.scoreKind());
+        if (plan.scoreName() == null) mv.visitInsn(ACONST_NULL);
+        else mv.visitLdcInsn(plan.scoreName());
+        mv.visitLdcInsn(plan.scoreIndex());
+        mv.visitLdcInsn(plan.pace());
+        mv.visitLdcInsn(plan.from());
+        mv.visitLdcInsn(plan.to());
+        mv.visitLdcInsn(plan.span());
+        mv.visitLdcInsn(plan.by());
+        mv.visitLdcInsn(plan.mode());
+        mv.visitLdcInsn(plan.hard());
+        mv.visitMethodInsn(INVOKESPECIAL, CURRICULUM, "<init>",
+                "(Ljava/lang/String;Ljava/lang/String;ILjava/lang/String;DDIDLjava/lang/String;D)V", false);
     }
 
     /** {@code new DataSource(...)}, or null: so a compiled jar knows where its data is. */

@@ -120,7 +120,8 @@ public final class JarMain {
     private static Dataset.Split trainingData(CompiledTrainer trainer, Options options) {
         DataSource source = trainer.settings().data();
         Dataset data = source.load(Path.of(""), options.data);
-        return data.split(source.validationRows(data.rows()), trainer.settings().seed());
+        Path file = options.data != null ? options.data : DataSource.resolve(Path.of(""), source.path());
+        return dev.optc.runtime.train.CurriculumData.prepare(trainer, data, file, Path.of(""));
     }
 
     private static Dataset testData(CompiledTrainer trainer, Options options) {

@@ -24,7 +24,9 @@ public final class HtmlReport {
     private static final List<KnownChart> KNOWN = List.of(
             new KnownChart("lr", "Learning rate", "learning rate", true),
             new KnownChart("grad_norm", "Gradient norm", "L2 norm of the gradient", false),
-            new KnownChart("weight_norm", "Weight norms", "L2 norm", false));
+            new KnownChart("weight_norm", "Weight norms", "L2 norm", false),
+            new KnownChart("taylor", "Ill-conditioning (8.2.1): εgᵀg against ½ε²gᵀHg", "term of J(θ − εg)", false),
+            new KnownChart("curvature", "gᵀg and gᵀHg on the monitoring batch", "value", false));
 
     /**
      * Writes the report of the run in {@code runDirectory} to {@code out}.
@@ -99,12 +101,23 @@ public final class HtmlReport {
             int dot = key.indexOf('.');
             String group = dot < 0 ? key : key.substring(0, dot);
             groups.computeIfAbsent(group, g -> new LineChart(g, g, epochs))
-                    .add(dot < 0 ? key : key.substring(dot + 1), history.series(key));
+                    .add(seriesLabel(dot < 0 ? key : key.substring(dot + 1)), history.series(key));
         }
         charts.removeIf(LineChart::isEmpty);
         // A figure that never changed (sgd's constant lr, adam's betas) says all it has in the table of final figures.
         for (LineChart chart : groups.values()) if (!chart.isEmpty() && !chart.isFlat()) charts.add(chart);
         return charts;
+    }
+
+    /** The curvature figures' keys are ASCII for tools; their legends use the seed's notation. */
+    private static String seriesLabel(String key) {
+        return switch (key) {
+            case "eps_gTg" -> "εgᵀg";
+            case "half_eps2_gTHg" -> "½ε²gᵀHg";
+            case "gTg" -> "gᵀg";
+            case "gTHg" -> "gᵀHg";
+            default -> key;
+        };
     }
 
     private static void runTable(RunHistory history, StringBuilder page) {

@@ -117,7 +117,8 @@ public final class MetricsLog implements Closeable {
 
     /**
      * Appends one epoch: the report's figures, its learning rate as {@code lr} and its gradient norm as
-     * {@code grad_norm} when it has them (not NaN), then the extras. Unchecked, so it can be called from a
+     * {@code grad_norm} when it has them (not NaN), its curvature as {@code curvature.gTg}, {@code curvature.gTHg},
+     * {@code taylor.eps_gTg} (εgᵀg) and {@code taylor.half_eps2_gTHg} (½ε²gᵀHg) when monitored, then the extras. Unchecked, so it can be called from a
      * {@link dev.optc.runtime.TrainListener}.
      *
      * @param extra further figures of the epoch, such as {@code weight_norm.h1.weight} (see {@link #figures}), in the
@@ -136,6 +137,15 @@ public final class MetricsLog implements Closeable {
         line.put("steps", report.steps());
         if (!Double.isNaN(report.learningRate())) line.put("lr", report.learningRate());
         if (!Double.isNaN(report.gradientNorm())) line.put("grad_norm", report.gradientNorm());
+        if (report.curvature() != null) {
+            // 8.2.1: the two terms of J(θ − εg) ≈ J(θ) − εgᵀg + ½ε²gᵀHg, and the products they are made of.
+            line.put("curvature.gTg", report.curvature().gTg());
+            line.put("curvature.gTHg", report.curvature().gTHg());
+            if (!Double.isNaN(report.curvature().epsilon())) {
+                line.put("taylor.eps_gTg", report.curvature().firstOrder());
+                line.put("taylor.half_eps2_gTHg", report.curvature().secondOrder());
+            }
+        }
         if (extra != null) {
             for (Map.Entry<String, Double> e : extra.entrySet()) {
                 if (STANDARD_KEYS.contains(e.getKey())) {

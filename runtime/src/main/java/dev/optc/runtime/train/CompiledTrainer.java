@@ -61,6 +61,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** Training forward passes so far: PyTorch batch norm's num_batches_tracked, kept in checkpoints. */
     private long batchesTracked;
     private boolean monitorGradientNorm;
+    private boolean monitorCurvature;
+    /** Each training row's difficulty, for a recipe with a curriculum (see {@link #setDifficulty}). */
+    private double[] difficulty;
     private double normSum;
     private long normSteps;
     /** Whether {@link #params} currently holds the averaged weights (see {@link #averagedParameters()}). */
@@ -105,7 +108,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
 
-    private static final long SHUFFLE = 1, DROPOUT = 2;
+    private static final long SHUFFLE = 1, DROPOUT = 2, MONITOR = 3;
 
     /**
      * The seed of one random stream: shuffling for an epoch, dropout for a step. Each is derived from the recipe's seed
@@ -140,11 +143,17 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         int lastEpoch = resumed ? Math.max(completedEpochs, epochs) : completedEpochs + epochs;
         resumed = false;
         List<EpochReport> reports = new ArrayList<>();
+        CurriculumSampler curriculum = curriculumFor(n);
+        ConditioningMonitor conditioning = monitorCurvature ? ConditioningMonitor.of(n, settings.batch(), stream(MONITOR, 0)) : null;
         while (completedEpochs < lastEpoch) {
             int epoch = completedEpochs + 1;
             long start = System.nanoTime();
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (settings.shuffle()) Dataset.shuffle(order, new SplittableRandom(stream(SHUFFLE, epoch)));
+            if (curriculum != null) {
+                curriculum.fill(order, epoch, new SplittableRandom(stream(SHUFFLE, epoch)));
+            } else {
+                for (int i = 0; i < n; i++) order[i] = i;
+                if (settings.shuffle()) Dataset.shuffle(order, new SplittableRandom(stream(SHUFFLE, epoch)));
+            }
             double lossSum = 0;
             int seen = 0;
             int pending = 0;
@@ -186,9 +195,11 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             double trainLoss = seen == 0 ? Double.NaN : lossSum / seen;
             Evaluation v = validation == null ? null : evaluate(validation);
             double lr = hyperparameterNames().contains("lr") ? hyperparameter("lr") : Double.NaN;
+            dev.optc.runtime.Curvature curvature = conditioning == null ? null
+                    : conditioning.measure(this, train, stream(MONITOR, epoch), lr);
             EpochReport report = new EpochReport(epoch, lastEpoch, trainLoss,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                    (System.nanoTime() - start) / 1e9, step, lr, normSteps == 0 ? Double.NaN : normSum / normSteps);
+                    (System.nanoTime() - start) / 1e9, step, lr, normSteps == 0 ? Double.NaN : normSum / normSteps, curvature);
             normSum = 0;
             normSteps = 0;
             reports.add(report);
@@ -305,6 +316,33 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         update(step);
     }
 
+    /**
+     * Whether every epoch ends with the ill-conditioning diagnostic of 8.2.1 (three gradients on a monitoring batch;
+     * see {@link ConditioningMonitor}); training is the same, bit for bit, either way.
+     */
+    public void monitorCurvature(boolean on) {
+        this.monitorCurvature = on;
+    }
+
+    /**
+     * The difficulty of every training row, in the order of the rows {@code fit} will get, for a recipe with a
+     * curriculum: lower is easier. {@link CurriculumData} computes them from the recipe's score.
+     */
+    public void setDifficulty(double[] scores) {
+        this.difficulty = scores == null ? null : scores.clone();
+    }
+
+    private CurriculumSampler curriculumFor(int rows) {
+        CurriculumPlan plan = settings.curriculum();
+        if (plan == null) return null;
+        if (difficulty == null || difficulty.length != rows) {
+            throw new IllegalStateException("recipe " + settings.recipe() + " has a curriculum: give the difficulty of each of its "
+                    + rows + " training rows with setDifficulty (CurriculumData computes them from the recipe's score)"
+                    + (difficulty == null ? "" : "; got " + difficulty.length));
+        }
+        return new CurriculumSampler(plan, difficulty);
+    }
+
     /** Whether each step measures the global gradient norm for the epoch's report (one more pass over g). */
     public void monitorGradientNorm(boolean on) {
         this.monitorGradientNorm = on;
@@ -405,7 +443,22 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         return Math.max(1, Math.min(rows, Math.max(capacity, settings.batch() == 0 ? 256 : settings.batch())));
     }
 
-    private void ensureCapacity(int rows) {
+    /** The most rows the activation buffers hold now. */
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Buffers for exactly {@code rows} rows again, after a larger batch (the curvature monitor's): evaluation works in
+     * chunks of the capacity, so leaving it grown would regroup its sums.
+     */
+    void restoreCapacity(int rows) {
+        if (rows == capacity) return;
+        capacity = 0;
+        ensureCapacity(rows);
+    }
+
+    void ensureCapacity(int rows) {
         if (rows <= capacity) return;
         capacity = rows;
         input = new float[rows * settings.inputWidth()];

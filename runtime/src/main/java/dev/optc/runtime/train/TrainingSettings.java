@@ -13,10 +13,21 @@ package dev.optc.runtime.train;
  * @param checkpointEvery write a full checkpoint every this many epochs (0: never)
  * @param checkpointBest  write the best weights (by validation loss) whenever they improve
  * @param stop       early stopping, or null
+ * @param curriculum the order of examples by difficulty (8.7.6), or null
  */
 public record TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
                                boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
                                int accumulate, Schedule[] schedules, dev.optc.runtime.data.DataSource data,
                                dev.optc.runtime.data.DataSource test, int checkpointEvery, boolean checkpointBest,
-                               EarlyStopping stop) {
+                               EarlyStopping stop, CurriculumPlan curriculum) {
+
+    /** Settings without a curriculum. */
+    public TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
+                            boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
+                            int accumulate, Schedule[] schedules, dev.optc.runtime.data.DataSource data,
+                            dev.optc.runtime.data.DataSource test, int checkpointEvery, boolean checkpointBest,
+                            EarlyStopping stop) {
+        this(recipe, inputWidth, outputWidth, loss, batch, epochs, shuffle, dropLast, seed, parameterCount, clipNorm,
+                accumulate, schedules, data, test, checkpointEvery, checkpointBest, stop, null);
+    }
 }

@@ -70,6 +70,22 @@ class HtmlReportTest {
     }
 
     @Test
+    void theCurvatureFiguresGetTheIllConditioningChart() throws IOException {
+        Path run = run("""
+                {"epoch":1,"epochs":2,"train_loss":1.0,"val_loss":null,"val_accuracy":null,"seconds":0.1,"steps":1,"curvature.gTg":0.2,"curvature.gTHg":0.1,"taylor.eps_gTg":0.002,"taylor.half_eps2_gTHg":5e-6}
+                {"epoch":2,"epochs":2,"train_loss":0.5,"val_loss":null,"val_accuracy":null,"seconds":0.1,"steps":2,"curvature.gTg":0.4,"curvature.gTHg":0.8,"taylor.eps_gTg":0.004,"taylor.half_eps2_gTHg":4e-5}
+                """);
+        Path out = dir.resolve("curved.html");
+        HtmlReport.write(run, null, out);
+        String html = Files.readString(out);
+        assertEquals(List.of("Loss", "Ill-conditioning (8.2.1): εgᵀg against ½ε²gᵀHg", "gᵀg and gᵀHg on the monitoring batch"),
+                between(html, "<figcaption>", "</figcaption>"));
+        List<String> svgs = between(html, "<svg", "</svg>");
+        assertEquals(Map.of("εgᵀg", List.of(2), "½ε²gᵀHg", List.of(2)), pathPoints(svgs.get(1)));
+        assertEquals(Map.of("gᵀg", List.of(2), "gᵀHg", List.of(2)), pathPoints(svgs.get(2)));
+    }
+
+    @Test
     void aValidationFreeRunHasNoAccuracyChartAndAConstantLearningRateNoChart() throws IOException {
         Path run = run("""
                 {"epoch":1,"epochs":2,"train_loss":1.0,"val_loss":null,"val_accuracy":null,"seconds":0.1,"steps":1,"lr":0.1}

@@ -19,6 +19,21 @@ class MetricsLogTest {
     @TempDir
     Path dir;
 
+    /** 8.2.1's figures under their keys: εgᵀg and ½ε²gᵀHg worked out here from gᵀg, gᵀHg and ε. */
+    @Test
+    void curvatureIsLoggedWithBothTaylorTerms() throws IOException {
+        Path run = dir.resolve("runs/curved");
+        try (MetricsLog log = MetricsLog.open(run, "curved", Map.of())) {
+            log.epoch(new EpochReport(1, 1, 1, 1, 1, 1, 1, 0.5, 2.0, new dev.optc.runtime.Curvature(4.0, 6.0, 0.5)), Map.of());
+            log.epoch(new EpochReport(2, 2, 1, 1, 1, 1, 2, Double.NaN, 2.0, new dev.optc.runtime.Curvature(4.0, 6.0, Double.NaN)), Map.of());
+        }
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertTrue(lines.get(0).endsWith(",\"lr\":0.5,\"grad_norm\":2,\"curvature.gTg\":4,\"curvature.gTHg\":6,"
+                + "\"taylor.eps_gTg\":2,\"taylor.half_eps2_gTHg\":0.75}"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(",\"grad_norm\":2,\"curvature.gTg\":4,\"curvature.gTHg\":6}"),
+                "without a learning rate, no Taylor terms: " + lines.get(1));
+    }
+
     @Test
     void writesOneFlushedLinePerEpochWithNaNAsNull() throws IOException {
         Path run = dir.resolve("runs/digits");
