@@ -7,8 +7,8 @@ import dev.optc.runtime.vector.VectorEpilogues;
  * forward, {@code out = f(z + b)}; backward, {@code dz = dOut ⊙ f'} and {@code db = Σ_rows dz} together. The
  * derivative is taken from the activation's output, which is all the backward pass keeps: relu and leaky relu
  * (α ≥ 0) are increasing, so {@code out > 0} exactly when {@code z > 0}; σ' = σ(1 − σ); tanh' = 1 − tanh².
- * Bias sums run down the rows in four partial sums added as (s0 + s1) + (s2 + s3), like batch norm's, on both
- * backends.
+ * Bias sums take the rows in memory order, four at a time added as (r0 + r1) + (r2 + r3) before they join the sum,
+ * like batch norm's, on both backends.
  */
 public final class Epilogues {
     private Epilogues() {
@@ -43,34 +43,31 @@ public final class Epilogues {
         }
     }
 
-    /** {@link #activateBiasGrad} on columns [from, to). */
+    /** {@link #activateBiasGrad} on columns [from, to), the rows in memory order, four at a time into db. */
     public static void activateBiasGradColumns(float[] dOut, float[] out, float[] dz, int rows, int width, int from,
                                                int to, float[] dBias, int biasOffset, int activation, float alpha) {
-        for (int j = from; j < to; j++) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int r = 0;
-            for (; r + 3 < rows; r += 4) {
-                int i = r * width + j;
-                float d0 = derivative(activation, alpha, out, dOut, i);
-                float d1 = derivative(activation, alpha, out, dOut, i + width);
-                float d2 = derivative(activation, alpha, out, dOut, i + 2 * width);
-                float d3 = derivative(activation, alpha, out, dOut, i + 3 * width);
-                dz[i] = d0;
-                dz[i + width] = d1;
-                dz[i + 2 * width] = d2;
-                dz[i + 3 * width] = d3;
-                s0 += d0;
-                s1 += d1;
-                s2 += d2;
-                s3 += d3;
+        int rows4 = rows & ~3;
+        for (int j = from; j < to; j++) dBias[biasOffset + j] = 0f;
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = from; j < to; j++) {
+                float d0 = derivative(activation, alpha, out, dOut, i0 + j);
+                float d1 = derivative(activation, alpha, out, dOut, i1 + j);
+                float d2 = derivative(activation, alpha, out, dOut, i2 + j);
+                float d3 = derivative(activation, alpha, out, dOut, i3 + j);
+                dz[i0 + j] = d0;
+                dz[i1 + j] = d1;
+                dz[i2 + j] = d2;
+                dz[i3 + j] = d3;
+                dBias[biasOffset + j] += (d0 + d1) + (d2 + d3);
             }
-            for (; r < rows; r++) {
-                int i = r * width + j;
-                float d = derivative(activation, alpha, out, dOut, i);
-                dz[i] = d;
-                s0 += d;
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = from; j < to; j++) {
+                float d = derivative(activation, alpha, out, dOut, r * width + j);
+                dz[r * width + j] = d;
+                dBias[biasOffset + j] += d;
             }
-            dBias[biasOffset + j] = (s0 + s1) + (s2 + s3);
         }
     }
 

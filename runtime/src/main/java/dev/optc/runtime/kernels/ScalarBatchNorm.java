@@ -2,10 +2,13 @@ package dev.optc.runtime.kernels;
 
 /**
  * The scalar batch-norm kernels over a range of columns of a [rows, width] array: the scalar backend runs them on
- * every column, the vector kernels on the columns past their last whole vector. Each column's sums run down the rows
- * in four partial sums (rows r ≡ 0, 1, 2, 3 mod 4) added as (s0 + s1) + (s2 + s3): in float, but a quarter of the
- * chain and a fixed order. The vector kernels keep exactly these sums per lane and use the same fused multiply-adds,
- * so both backends agree to the last bit.
+ * every column, the vector kernels on the columns past their last whole vector.
+ *
+ * <p>Every pass sweeps the rows in memory order (a column at a time would stride by the row length, and at 1024
+ * floats every row of a column falls into the same L1 set). The column sums accumulate in the caller's arrays —
+ * {@code mean} and {@code invStd} forward, the γ and β gradients backward — four rows at a time, added as
+ * (r0 + r1) + (r2 + r3) before they join the sum: floats, a chain a quarter of the batch long, in a fixed order.
+ * The vector kernels keep exactly these sums per lane with the same operations, so both backends agree to the bit.
  *
  * <p>An activation (an {@link Activations} kind, or {@link Activations#NONE}) may follow the normalization in the
  * same pass: forward, {@code out = f(γ x̂ + β)}; backward, the gradient with respect to γ x̂ + β is
@@ -21,45 +24,48 @@ final class ScalarBatchNorm {
                                 int meanOffset, int varOffset, float momentum, float epsilon, int activation, float alpha) {
         float inverseRows = 1f / rows;
         float unbiasing = rows > 1 ? (float) rows / (rows - 1) : 1f;
+        int rows4 = rows & ~3;
         for (int j = from; j < to; j++) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int r = 0;
-            for (; r + 3 < rows; r += 4) {
-                int i = r * width + j;
-                s0 += x[i];
-                s1 += x[i + width];
-                s2 += x[i + 2 * width];
-                s3 += x[i + 3 * width];
+            mean[j] = 0f;
+            invStd[j] = 0f;
+        }
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = from; j < to; j++) mean[j] += (x[i0 + j] + x[i1 + j]) + (x[i2 + j] + x[i3 + j]);
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = from; j < to; j++) mean[j] += x[r * width + j];
+        }
+        for (int j = from; j < to; j++) mean[j] *= inverseRows;
+        // Σ(x − μ)² after μ, not Σx² − Nμ²: no cancellation when the mean is large against the spread.
+        float[] squares = invStd;
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = from; j < to; j++) {
+                float mu = mean[j];
+                float d0 = x[i0 + j] - mu, d1 = x[i1 + j] - mu, d2 = x[i2 + j] - mu, d3 = x[i3 + j] - mu;
+                squares[j] += (d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3);
             }
-            for (; r < rows; r++) s0 += x[r * width + j];
-            float mu = ((s0 + s1) + (s2 + s3)) * inverseRows;
-            s0 = 0; s1 = 0; s2 = 0; s3 = 0;
-            r = 0;
-            for (; r + 3 < rows; r += 4) {
-                int i = r * width + j;
-                float d0 = x[i] - mu, d1 = x[i + width] - mu, d2 = x[i + 2 * width] - mu, d3 = x[i + 3 * width] - mu;
-                s0 = Math.fma(d0, d0, s0);
-                s1 = Math.fma(d1, d1, s1);
-                s2 = Math.fma(d2, d2, s2);
-                s3 = Math.fma(d3, d3, s3);
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = from; j < to; j++) {
+                float d = x[r * width + j] - mean[j];
+                squares[j] += d * d;
             }
-            for (; r < rows; r++) {
-                float d = x[r * width + j] - mu;
-                s0 = Math.fma(d, d, s0);
-            }
-            float variance = ((s0 + s1) + (s2 + s3)) * inverseRows;
-            float inv = 1f / (float) Math.sqrt(variance + epsilon);
-            mean[j] = mu;
-            invStd[j] = inv;
+        }
+        for (int j = from; j < to; j++) {
+            float variance = squares[j] * inverseRows;
+            invStd[j] = 1f / (float) Math.sqrt(variance + epsilon);
             // PyTorch's BatchNorm1d: the running variance moves towards the unbiased estimate.
-            stats[meanOffset + j] = Math.fma(momentum, mu - stats[meanOffset + j], stats[meanOffset + j]);
+            stats[meanOffset + j] = Math.fma(momentum, mean[j] - stats[meanOffset + j], stats[meanOffset + j]);
             stats[varOffset + j] = Math.fma(momentum, variance * unbiasing - stats[varOffset + j], stats[varOffset + j]);
-            float gamma = params[gammaOffset + j], beta = params[betaOffset + j];
-            for (r = 0; r < rows; r++) {
-                int i = r * width + j;
-                float h = (x[i] - mu) * inv;
-                xhat[i] = h;
-                out[i] = Epilogues.activate(activation, alpha, Math.fma(gamma, h, beta));
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = from; j < to; j++) {
+                float h = (x[row + j] - mean[j]) * invStd[j];
+                xhat[row + j] = h;
+                out[row + j] = Epilogues.activate(activation, alpha, Math.fma(params[gammaOffset + j], h, params[betaOffset + j]));
             }
         }
     }
@@ -68,40 +74,39 @@ final class ScalarBatchNorm {
     static void backward(float[] dOut, float[] out, float[] xhat, float[] invStd, float[] dx, int rows, int width,
                          int from, int to, float[] params, int gammaOffset, float[] grads, int betaOffset,
                          boolean accumulate, int activation, float alpha) {
+        int rows4 = rows & ~3;
         for (int j = from; j < to; j++) {
-            float g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-            int r = 0;
-            for (; r + 3 < rows; r += 4) {
-                int i = r * width + j;
-                float d0 = Epilogues.derivative(activation, alpha, out, dOut, i);
-                float d1 = Epilogues.derivative(activation, alpha, out, dOut, i + width);
-                float d2 = Epilogues.derivative(activation, alpha, out, dOut, i + 2 * width);
-                float d3 = Epilogues.derivative(activation, alpha, out, dOut, i + 3 * width);
-                g0 += d0;
-                g1 += d1;
-                g2 += d2;
-                g3 += d3;
-                h0 = Math.fma(d0, xhat[i], h0);
-                h1 = Math.fma(d1, xhat[i + width], h1);
-                h2 = Math.fma(d2, xhat[i + 2 * width], h2);
-                h3 = Math.fma(d3, xhat[i + 3 * width], h3);
+            grads[betaOffset + j] = 0f;
+            grads[gammaOffset + j] = 0f;
+        }
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = from; j < to; j++) {
+                float d0 = Epilogues.derivative(activation, alpha, out, dOut, i0 + j);
+                float d1 = Epilogues.derivative(activation, alpha, out, dOut, i1 + j);
+                float d2 = Epilogues.derivative(activation, alpha, out, dOut, i2 + j);
+                float d3 = Epilogues.derivative(activation, alpha, out, dOut, i3 + j);
+                grads[betaOffset + j] += (d0 + d1) + (d2 + d3);
+                grads[gammaOffset + j] += (d0 * xhat[i0 + j] + d1 * xhat[i1 + j]) + (d2 * xhat[i2 + j] + d3 * xhat[i3 + j]);
             }
-            for (; r < rows; r++) {
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = from; j < to; j++) {
                 int i = r * width + j;
                 float d = Epilogues.derivative(activation, alpha, out, dOut, i);
-                g0 += d;
-                h0 = Math.fma(d, xhat[i], h0);
+                grads[betaOffset + j] += d;
+                grads[gammaOffset + j] += d * xhat[i];
             }
-            float dBeta = (g0 + g1) + (g2 + g3), dGamma = (h0 + h1) + (h2 + h3);
-            grads[betaOffset + j] = dBeta;
-            grads[gammaOffset + j] = dGamma;
-            // dx = γ/(rows·√(δ+σ²)) · (rows·dy − dβ − x̂·dγ)
-            float scale = params[gammaOffset + j] * invStd[j] / rows;
-            float n = rows;
-            for (r = 0; r < rows; r++) {
-                int i = r * width + j;
+        }
+        // dx = γ/(rows·√(δ+σ²)) · (rows·dy − dβ − x̂·dγ)
+        float n = rows, inverseRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = from; j < to; j++) {
+                int i = row + j;
                 float d = Epilogues.derivative(activation, alpha, out, dOut, i);
-                float v = Math.fma(d, n, -Math.fma(xhat[i], dGamma, dBeta)) * scale;
+                float scale = params[gammaOffset + j] * invStd[j] * inverseRows;
+                float v = Math.fma(d, n, -Math.fma(xhat[i], grads[gammaOffset + j], grads[betaOffset + j])) * scale;
                 dx[i] = accumulate ? dx[i] + v : v;
             }
         }
@@ -111,12 +116,12 @@ final class ScalarBatchNorm {
     static void forwardInference(float[] x, float[] out, int rows, int width, float[] params, int gammaOffset,
                                  int betaOffset, float[] stats, int meanOffset, int varOffset, float epsilon,
                                  int activation, float alpha) {
-        for (int j = 0; j < width; j++) {
-            float scale = params[gammaOffset + j] / (float) Math.sqrt(stats[varOffset + j] + epsilon);
-            float shift = params[betaOffset + j] - scale * stats[meanOffset + j];
-            for (int r = 0; r < rows; r++) {
-                int i = r * width + j;
-                out[i] = Epilogues.activate(activation, alpha, Math.fma(x[i], scale, shift));
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = 0; j < width; j++) {
+                float scale = params[gammaOffset + j] / (float) Math.sqrt(stats[varOffset + j] + epsilon);
+                float shift = params[betaOffset + j] - scale * stats[meanOffset + j];
+                out[row + j] = Epilogues.activate(activation, alpha, Math.fma(x[row + j], scale, shift));
             }
         }
     }

@@ -6,11 +6,12 @@ import dev.optc.runtime.kernels.BatchNormKernel;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The Vector API batch-norm kernels of {@link BatchNormKernel}. The [rows, width] array is cut into column blocks of
- * one vector; each block is swept down the rows three times forward (Σx, Σ(x − μ)², then x̂ and f(γ x̂ + β)) and twice
- * backward (Σdy and Σdy·x̂, then dx), while its rows are still in cache (a batch of 128 rows of a 16-float block is
- * 8 KB). Every lane keeps the scalar kernel's four partial sums per column and its fused multiply-adds, so the two
- * backends agree to the last bit; the columns past the last whole vector run the scalar kernel.
+ * The Vector API batch-norm kernels of {@link BatchNormKernel}: the scalar kernel's passes (see
+ * {@code kernels.ScalarBatchNorm}) with a vector of columns per step. Forward: Σx, then Σ(x − μ)², then x̂ and
+ * f(γ x̂ + β); backward: Σdy and Σdy·x̂, then dx. Every pass sweeps the rows in memory order, the column sums
+ * accumulating in the caller's arrays four rows at a time ((r0 + r1) + (r2 + r3)), which are the scalar kernel's
+ * operations lane by lane: the two backends give the same bits. The columns past the last whole vector run the scalar
+ * kernel.
  */
 public final class VectorBatchNorm {
     private VectorBatchNorm() {
@@ -20,56 +21,62 @@ public final class VectorBatchNorm {
                                        int width, float[] params, int gammaOffset, int betaOffset, float[] stats,
                                        int meanOffset, int varOffset, float momentum, float epsilon, int activation,
                                        float alpha) {
-        int bound = S.loopBound(width);
+        int bound = S.loopBound(width), lanes = S.length();
         int rows4 = rows & ~3;
         float inverseRows = 1f / rows;
         float unbiasing = rows > 1 ? (float) rows / (rows - 1) : 1f;
-        for (int j = 0; j < bound; j += S.length()) {
-            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            int r = 0;
-            for (; r < rows4; r += 4) {
-                int i = r * width + j;
-                s0 = s0.add(FloatVector.fromArray(S, x, i));
-                s1 = s1.add(FloatVector.fromArray(S, x, i + width));
-                s2 = s2.add(FloatVector.fromArray(S, x, i + 2 * width));
-                s3 = s3.add(FloatVector.fromArray(S, x, i + 3 * width));
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < bound; j += lanes) {
+            zero.intoArray(mean, j);
+            zero.intoArray(invStd, j);
+        }
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector a = FloatVector.fromArray(S, x, i0 + j).add(FloatVector.fromArray(S, x, i1 + j));
+                FloatVector b = FloatVector.fromArray(S, x, i2 + j).add(FloatVector.fromArray(S, x, i3 + j));
+                FloatVector.fromArray(S, mean, j).add(a.add(b)).intoArray(mean, j);
             }
-            for (; r < rows; r++) s0 = s0.add(FloatVector.fromArray(S, x, r * width + j));
-            FloatVector mu = s0.add(s1).add(s2.add(s3)).mul(inverseRows);
-
-            s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0;
-            for (r = 0; r < rows4; r += 4) {
-                int i = r * width + j;
-                FloatVector d0 = FloatVector.fromArray(S, x, i).sub(mu);
-                FloatVector d1 = FloatVector.fromArray(S, x, i + width).sub(mu);
-                FloatVector d2 = FloatVector.fromArray(S, x, i + 2 * width).sub(mu);
-                FloatVector d3 = FloatVector.fromArray(S, x, i + 3 * width).sub(mu);
-                s0 = d0.fma(d0, s0);
-                s1 = d1.fma(d1, s1);
-                s2 = d2.fma(d2, s2);
-                s3 = d3.fma(d3, s3);
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector.fromArray(S, mean, j).add(FloatVector.fromArray(S, x, r * width + j)).intoArray(mean, j);
             }
-            for (; r < rows; r++) {
-                FloatVector d = FloatVector.fromArray(S, x, r * width + j).sub(mu);
-                s0 = d.fma(d, s0);
+        }
+        for (int j = 0; j < bound; j += lanes) FloatVector.fromArray(S, mean, j).mul(inverseRows).intoArray(mean, j);
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector mu = FloatVector.fromArray(S, mean, j);
+                FloatVector d0 = FloatVector.fromArray(S, x, i0 + j).sub(mu), d1 = FloatVector.fromArray(S, x, i1 + j).sub(mu);
+                FloatVector d2 = FloatVector.fromArray(S, x, i2 + j).sub(mu), d3 = FloatVector.fromArray(S, x, i3 + j).sub(mu);
+                FloatVector q = d0.mul(d0).add(d1.mul(d1)).add(d2.mul(d2).add(d3.mul(d3)));
+                FloatVector.fromArray(S, invStd, j).add(q).intoArray(invStd, j);
             }
-            FloatVector variance = s0.add(s1).add(s2.add(s3)).mul(inverseRows);
-            FloatVector inv = FloatVector.broadcast(S, 1f).div(variance.add(epsilon).sqrt());
-            mu.intoArray(mean, j);
-            inv.intoArray(invStd, j);
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector d = FloatVector.fromArray(S, x, r * width + j).sub(FloatVector.fromArray(S, mean, j));
+                FloatVector.fromArray(S, invStd, j).add(d.mul(d)).intoArray(invStd, j);
+            }
+        }
+        FloatVector m = FloatVector.broadcast(S, momentum);
+        for (int j = 0; j < bound; j += lanes) {
+            FloatVector variance = FloatVector.fromArray(S, invStd, j).mul(inverseRows);
+            FloatVector.broadcast(S, 1f).div(variance.add(epsilon).sqrt()).intoArray(invStd, j);
             FloatVector runningMean = FloatVector.fromArray(S, stats, meanOffset + j);
             FloatVector runningVar = FloatVector.fromArray(S, stats, varOffset + j);
-            FloatVector m = FloatVector.broadcast(S, momentum);
-            mu.sub(runningMean).fma(m, runningMean).intoArray(stats, meanOffset + j);
+            FloatVector.fromArray(S, mean, j).sub(runningMean).fma(m, runningMean).intoArray(stats, meanOffset + j);
             variance.mul(unbiasing).sub(runningVar).fma(m, runningVar).intoArray(stats, varOffset + j);
-
-            FloatVector gamma = FloatVector.fromArray(S, params, gammaOffset + j);
-            FloatVector beta = FloatVector.fromArray(S, params, betaOffset + j);
-            for (r = 0; r < rows; r++) {
-                int i = r * width + j;
-                FloatVector h = FloatVector.fromArray(S, x, i).sub(mu).mul(inv);
-                h.intoArray(xhat, i);
-                VectorActivations.activate(gamma.fma(h, beta), activation, alpha).intoArray(out, i);
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector h = FloatVector.fromArray(S, x, row + j).sub(FloatVector.fromArray(S, mean, j))
+                        .mul(FloatVector.fromArray(S, invStd, j));
+                h.intoArray(xhat, row + j);
+                FloatVector y = FloatVector.fromArray(S, params, gammaOffset + j).fma(h, FloatVector.fromArray(S, params, betaOffset + j));
+                VectorActivations.activate(y, activation, alpha).intoArray(out, row + j);
             }
         }
         if (bound < width) {
@@ -81,45 +88,49 @@ public final class VectorBatchNorm {
     public static void backward(float[] dOut, float[] out, float[] xhat, float[] invStd, float[] dx, int rows, int width,
                                 float[] params, int gammaOffset, float[] grads, int betaOffset, boolean accumulate,
                                 int activation, float alpha) {
-        int bound = S.loopBound(width);
+        int bound = S.loopBound(width), lanes = S.length();
         int rows4 = rows & ~3;
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < bound; j += lanes) {
+            zero.intoArray(grads, betaOffset + j);
+            zero.intoArray(grads, gammaOffset + j);
+        }
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector d0 = VectorActivations.derivative(activation, alpha, out, dOut, i0 + j);
+                FloatVector d1 = VectorActivations.derivative(activation, alpha, out, dOut, i1 + j);
+                FloatVector d2 = VectorActivations.derivative(activation, alpha, out, dOut, i2 + j);
+                FloatVector d3 = VectorActivations.derivative(activation, alpha, out, dOut, i3 + j);
+                FloatVector.fromArray(S, grads, betaOffset + j).add(d0.add(d1).add(d2.add(d3))).intoArray(grads, betaOffset + j);
+                FloatVector p = d0.mul(FloatVector.fromArray(S, xhat, i0 + j)).add(d1.mul(FloatVector.fromArray(S, xhat, i1 + j)));
+                FloatVector q = d2.mul(FloatVector.fromArray(S, xhat, i2 + j)).add(d3.mul(FloatVector.fromArray(S, xhat, i3 + j)));
+                FloatVector.fromArray(S, grads, gammaOffset + j).add(p.add(q)).intoArray(grads, gammaOffset + j);
+            }
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = 0; j < bound; j += lanes) {
+                int i = r * width + j;
+                FloatVector d = VectorActivations.derivative(activation, alpha, out, dOut, i);
+                FloatVector.fromArray(S, grads, betaOffset + j).add(d).intoArray(grads, betaOffset + j);
+                FloatVector.fromArray(S, grads, gammaOffset + j).add(d.mul(FloatVector.fromArray(S, xhat, i)))
+                        .intoArray(grads, gammaOffset + j);
+            }
+        }
+        // dx = γ/(rows·√(δ+σ²)) · (rows·dy − dβ − x̂·dγ)
         FloatVector n = FloatVector.broadcast(S, (float) rows);
-        for (int j = 0; j < bound; j += S.length()) {
-            FloatVector g0 = FloatVector.zero(S), g1 = g0, g2 = g0, g3 = g0, h0 = g0, h1 = g0, h2 = g0, h3 = g0;
-            int r = 0;
-            for (; r < rows4; r += 4) {
-                int i = r * width + j;
-                FloatVector d0 = VectorActivations.derivative(activation, alpha, out, dOut, i);
-                FloatVector d1 = VectorActivations.derivative(activation, alpha, out, dOut, i + width);
-                FloatVector d2 = VectorActivations.derivative(activation, alpha, out, dOut, i + 2 * width);
-                FloatVector d3 = VectorActivations.derivative(activation, alpha, out, dOut, i + 3 * width);
-                g0 = g0.add(d0);
-                g1 = g1.add(d1);
-                g2 = g2.add(d2);
-                g3 = g3.add(d3);
-                h0 = d0.fma(FloatVector.fromArray(S, xhat, i), h0);
-                h1 = d1.fma(FloatVector.fromArray(S, xhat, i + width), h1);
-                h2 = d2.fma(FloatVector.fromArray(S, xhat, i + 2 * width), h2);
-                h3 = d3.fma(FloatVector.fromArray(S, xhat, i + 3 * width), h3);
-            }
-            for (; r < rows; r++) {
-                int i = r * width + j;
+        float inverseRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = 0; j < bound; j += lanes) {
+                int i = row + j;
                 FloatVector d = VectorActivations.derivative(activation, alpha, out, dOut, i);
-                g0 = g0.add(d);
-                h0 = d.fma(FloatVector.fromArray(S, xhat, i), h0);
-            }
-            FloatVector dBeta = g0.add(g1).add(g2.add(g3)), dGamma = h0.add(h1).add(h2.add(h3));
-            dBeta.intoArray(grads, betaOffset + j);
-            dGamma.intoArray(grads, gammaOffset + j);
-            // dx = γ/(rows·√(δ+σ²)) · (rows·dy − dβ − x̂·dγ)
-            FloatVector scale = FloatVector.fromArray(S, params, gammaOffset + j)
-                    .mul(FloatVector.fromArray(S, invStd, j)).div((float) rows);
-            for (r = 0; r < rows; r++) {
-                int i = r * width + j;
-                FloatVector d = VectorActivations.derivative(activation, alpha, out, dOut, i);
-                FloatVector t = FloatVector.fromArray(S, xhat, i).fma(dGamma, dBeta);
+                FloatVector scale = FloatVector.fromArray(S, params, gammaOffset + j).mul(FloatVector.fromArray(S, invStd, j))
+                        .mul(inverseRows);
+                FloatVector t = FloatVector.fromArray(S, xhat, i).fma(FloatVector.fromArray(S, grads, gammaOffset + j),
+                        FloatVector.fromArray(S, grads, betaOffset + j));
                 FloatVector v = d.fma(n, t.neg()).mul(scale);
-                if (accumulate) v = v.add(FloatVector.fromArray(S, dx, i));
+                if (accumulate) v = FloatVector.fromArray(S, dx, i).add(v);
                 v.intoArray(dx, i);
             }
         }

@@ -27,36 +27,32 @@ public final class VectorEpilogues {
         if (bound < width) Epilogues.biasActivateColumns(z, out, rows, width, bound, width, bias, biasOffset, activation, alpha);
     }
 
-    /** Column blocks of one vector, down the rows in four partial sums: the scalar kernel's order, lane by lane. */
+    /** The scalar kernel's sums lane by lane: rows in memory order, four at a time, into db. */
     public static void activateBiasGrad(float[] dOut, float[] out, float[] dz, int rows, int width, float[] dBias,
                                         int biasOffset, int activation, float alpha) {
-        int bound = S.loopBound(width);
+        int bound = S.loopBound(width), lanes = S.length();
         int rows4 = rows & ~3;
-        for (int j = 0; j < bound; j += S.length()) {
-            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            int r = 0;
-            for (; r < rows4; r += 4) {
-                int i = r * width + j;
-                FloatVector d0 = VectorActivations.derivative(activation, alpha, out, dOut, i);
-                FloatVector d1 = VectorActivations.derivative(activation, alpha, out, dOut, i + width);
-                FloatVector d2 = VectorActivations.derivative(activation, alpha, out, dOut, i + 2 * width);
-                FloatVector d3 = VectorActivations.derivative(activation, alpha, out, dOut, i + 3 * width);
-                d0.intoArray(dz, i);
-                d1.intoArray(dz, i + width);
-                d2.intoArray(dz, i + 2 * width);
-                d3.intoArray(dz, i + 3 * width);
-                s0 = s0.add(d0);
-                s1 = s1.add(d1);
-                s2 = s2.add(d2);
-                s3 = s3.add(d3);
+        for (int j = 0; j < bound; j += lanes) FloatVector.zero(S).intoArray(dBias, biasOffset + j);
+        for (int r = 0; r < rows4; r += 4) {
+            int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector d0 = VectorActivations.derivative(activation, alpha, out, dOut, i0 + j);
+                FloatVector d1 = VectorActivations.derivative(activation, alpha, out, dOut, i1 + j);
+                FloatVector d2 = VectorActivations.derivative(activation, alpha, out, dOut, i2 + j);
+                FloatVector d3 = VectorActivations.derivative(activation, alpha, out, dOut, i3 + j);
+                d0.intoArray(dz, i0 + j);
+                d1.intoArray(dz, i1 + j);
+                d2.intoArray(dz, i2 + j);
+                d3.intoArray(dz, i3 + j);
+                FloatVector.fromArray(S, dBias, biasOffset + j).add(d0.add(d1).add(d2.add(d3))).intoArray(dBias, biasOffset + j);
             }
-            for (; r < rows; r++) {
-                int i = r * width + j;
-                FloatVector d = VectorActivations.derivative(activation, alpha, out, dOut, i);
-                d.intoArray(dz, i);
-                s0 = s0.add(d);
+        }
+        for (int r = rows4; r < rows; r++) {
+            for (int j = 0; j < bound; j += lanes) {
+                FloatVector d = VectorActivations.derivative(activation, alpha, out, dOut, r * width + j);
+                d.intoArray(dz, r * width + j);
+                FloatVector.fromArray(S, dBias, biasOffset + j).add(d).intoArray(dBias, biasOffset + j);
             }
-            s0.add(s1).add(s2.add(s3)).intoArray(dBias, biasOffset + j);
         }
         if (bound < width) {
             Epilogues.activateBiasGradColumns(dOut, out, dz, rows, width, bound, width, dBias, biasOffset, activation, alpha);

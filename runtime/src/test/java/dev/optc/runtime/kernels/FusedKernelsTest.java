@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no activation, relu and leaky relu they must agree to the bit; sigmoid and tanh use the Vector API's exp and tanh,
  * within an ulp or two of Math's, so there 1e-6 relative (of the array's scale, for gradients).
  *
- * <p>Against double (u = 2⁻²⁴, sums of at most 128 terms in four partial sums: ~32·u ≈ 2e-6 at worst): forward
+ * <p>Against double (u = 2⁻²⁴, sums of at most 128 terms, added four rows at a time: ~32·u ≈ 2e-6 at worst): forward
  * values 1e-5·(1 + |v|); gradients 1e-5 of the array's largest magnitude (batch norm's dx cancels: its terms are of
  * that size, not of its own). The inputs have mean 3 and spread 1, so a variance computed as E[x²] − E[x]² in float
  * (cancelling 10 against 1) would fail. Batch-norm outputs within 1e-5 of relu's kink (float's error there is
