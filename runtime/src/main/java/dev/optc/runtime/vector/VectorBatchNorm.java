@@ -22,14 +22,25 @@ public final class VectorBatchNorm {
                                        int meanOffset, int varOffset, float momentum, float epsilon, int activation,
                                        float alpha) {
         int bound = S.loopBound(width), lanes = S.length();
-        int rows4 = rows & ~3;
         float inverseRows = 1f / rows;
         float unbiasing = rows > 1 ? (float) rows / (rows - 1) : 1f;
-        FloatVector zero = FloatVector.zero(S);
-        for (int j = 0; j < bound; j += lanes) {
-            zero.intoArray(mean, j);
-            zero.intoArray(invStd, j);
+        sums(x, mean, rows, width, bound);
+        for (int j = 0; j < bound; j += lanes) FloatVector.fromArray(S, mean, j).mul(inverseRows).intoArray(mean, j);
+        squares(x, mean, invStd, rows, width, bound);
+        statistics(mean, invStd, bound, stats, meanOffset, varOffset, momentum, epsilon, inverseRows, unbiasing);
+        normalize(x, out, xhat, mean, invStd, rows, width, bound, params, gammaOffset, betaOffset, activation, alpha);
+        if (bound < width) {
+            BatchNormKernel.forwardTrainingColumns(x, out, xhat, mean, invStd, rows, width, bound, params, gammaOffset,
+                    betaOffset, stats, meanOffset, varOffset, momentum, epsilon, activation, alpha);
         }
+    }
+
+    // One method per pass: each is a compile unit small enough for C2 to inline every vector operation in it.
+
+    /** mean[j] = Σ_r x[r, j] over the vector columns [0, bound). */
+    private static void sums(float[] x, float[] mean, int rows, int width, int bound) {
+        int lanes = S.length(), rows4 = rows & ~3;
+        for (int j = 0; j < bound; j += lanes) FloatVector.zero(S).intoArray(mean, j);
         for (int r = 0; r < rows4; r += 4) {
             int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
             for (int j = 0; j < bound; j += lanes) {
@@ -43,7 +54,12 @@ public final class VectorBatchNorm {
                 FloatVector.fromArray(S, mean, j).add(FloatVector.fromArray(S, x, r * width + j)).intoArray(mean, j);
             }
         }
-        for (int j = 0; j < bound; j += lanes) FloatVector.fromArray(S, mean, j).mul(inverseRows).intoArray(mean, j);
+    }
+
+    /** squares[j] = Σ_r (x[r, j] − mean[j])². */
+    private static void squares(float[] x, float[] mean, float[] squares, int rows, int width, int bound) {
+        int lanes = S.length(), rows4 = rows & ~3;
+        for (int j = 0; j < bound; j += lanes) FloatVector.zero(S).intoArray(squares, j);
         for (int r = 0; r < rows4; r += 4) {
             int i0 = r * width, i1 = i0 + width, i2 = i1 + width, i3 = i2 + width;
             for (int j = 0; j < bound; j += lanes) {
@@ -51,15 +67,21 @@ public final class VectorBatchNorm {
                 FloatVector d0 = FloatVector.fromArray(S, x, i0 + j).sub(mu), d1 = FloatVector.fromArray(S, x, i1 + j).sub(mu);
                 FloatVector d2 = FloatVector.fromArray(S, x, i2 + j).sub(mu), d3 = FloatVector.fromArray(S, x, i3 + j).sub(mu);
                 FloatVector q = d0.mul(d0).add(d1.mul(d1)).add(d2.mul(d2).add(d3.mul(d3)));
-                FloatVector.fromArray(S, invStd, j).add(q).intoArray(invStd, j);
+                FloatVector.fromArray(S, squares, j).add(q).intoArray(squares, j);
             }
         }
         for (int r = rows4; r < rows; r++) {
             for (int j = 0; j < bound; j += lanes) {
                 FloatVector d = FloatVector.fromArray(S, x, r * width + j).sub(FloatVector.fromArray(S, mean, j));
-                FloatVector.fromArray(S, invStd, j).add(d.mul(d)).intoArray(invStd, j);
+                FloatVector.fromArray(S, squares, j).add(d.mul(d)).intoArray(squares, j);
             }
         }
+    }
+
+    /** invStd[j] = 1/√(δ + σ²) from the squares it holds; the running estimates move by the momentum. */
+    private static void statistics(float[] mean, float[] invStd, int bound, float[] stats, int meanOffset, int varOffset,
+                                   float momentum, float epsilon, float inverseRows, float unbiasing) {
+        int lanes = S.length();
         FloatVector m = FloatVector.broadcast(S, momentum);
         for (int j = 0; j < bound; j += lanes) {
             FloatVector variance = FloatVector.fromArray(S, invStd, j).mul(inverseRows);
@@ -69,6 +91,12 @@ public final class VectorBatchNorm {
             FloatVector.fromArray(S, mean, j).sub(runningMean).fma(m, runningMean).intoArray(stats, meanOffset + j);
             variance.mul(unbiasing).sub(runningVar).fma(m, runningVar).intoArray(stats, varOffset + j);
         }
+    }
+
+    /** x̂ = (x − μ)/σ, out = f(γ x̂ + β). */
+    private static void normalize(float[] x, float[] out, float[] xhat, float[] mean, float[] invStd, int rows, int width,
+                                  int bound, float[] params, int gammaOffset, int betaOffset, int activation, float alpha) {
+        int lanes = S.length();
         for (int r = 0; r < rows; r++) {
             int row = r * width;
             for (int j = 0; j < bound; j += lanes) {
@@ -79,17 +107,25 @@ public final class VectorBatchNorm {
                 VectorActivations.activate(y, activation, alpha).intoArray(out, row + j);
             }
         }
-        if (bound < width) {
-            BatchNormKernel.forwardTrainingColumns(x, out, xhat, mean, invStd, rows, width, bound, params, gammaOffset,
-                    betaOffset, stats, meanOffset, varOffset, momentum, epsilon, activation, alpha);
-        }
     }
 
     public static void backward(float[] dOut, float[] out, float[] xhat, float[] invStd, float[] dx, int rows, int width,
                                 float[] params, int gammaOffset, float[] grads, int betaOffset, boolean accumulate,
                                 int activation, float alpha) {
-        int bound = S.loopBound(width), lanes = S.length();
-        int rows4 = rows & ~3;
+        int bound = S.loopBound(width);
+        parameterGradients(dOut, out, xhat, rows, width, bound, grads, gammaOffset, betaOffset, activation, alpha);
+        inputGradient(dOut, out, xhat, invStd, dx, rows, width, bound, params, gammaOffset, grads, betaOffset, accumulate,
+                activation, alpha);
+        if (bound < width) {
+            BatchNormKernel.backwardColumns(dOut, out, xhat, invStd, dx, rows, width, bound, params, gammaOffset, grads,
+                    betaOffset, accumulate, activation, alpha);
+        }
+    }
+
+    /** dβ = Σ dy, dγ = Σ dy·x̂, dy = dOut ⊙ f'. */
+    private static void parameterGradients(float[] dOut, float[] out, float[] xhat, int rows, int width, int bound,
+                                           float[] grads, int gammaOffset, int betaOffset, int activation, float alpha) {
+        int lanes = S.length(), rows4 = rows & ~3;
         FloatVector zero = FloatVector.zero(S);
         for (int j = 0; j < bound; j += lanes) {
             zero.intoArray(grads, betaOffset + j);
@@ -117,7 +153,13 @@ public final class VectorBatchNorm {
                         .intoArray(grads, gammaOffset + j);
             }
         }
-        // dx = γ/(rows·√(δ+σ²)) · (rows·dy − dβ − x̂·dγ)
+    }
+
+    /** dx = γ/(rows·√(δ+σ²)) · (rows·dy − dβ − x̂·dγ), or dx += that. */
+    private static void inputGradient(float[] dOut, float[] out, float[] xhat, float[] invStd, float[] dx, int rows,
+                                      int width, int bound, float[] params, int gammaOffset, float[] grads, int betaOffset,
+                                      boolean accumulate, int activation, float alpha) {
+        int lanes = S.length();
         FloatVector n = FloatVector.broadcast(S, (float) rows);
         float inverseRows = 1f / rows;
         for (int r = 0; r < rows; r++) {
@@ -133,10 +175,6 @@ public final class VectorBatchNorm {
                 if (accumulate) v = FloatVector.fromArray(S, dx, i).add(v);
                 v.intoArray(dx, i);
             }
-        }
-        if (bound < width) {
-            BatchNormKernel.backwardColumns(dOut, out, xhat, invStd, dx, rows, width, bound, params, gammaOffset, grads,
-                    betaOffset, accumulate, activation, alpha);
         }
     }
 }
