@@ -45,6 +45,11 @@ def main():
     args = parser.parse_args()
     env = {k: os.environ.get(k, "(unset)") for k in
            ("OMP_WAIT_POLICY", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_")}
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.split()[-1]})
+    print("BLAS loaded by PyTorch: " + (", ".join(blas) or "none found")
+          + (" (Debian's reference BLAS: install libopenblas0-pthread, or see OPTC_PEER_BLAS in the wrapper)"
+             if any("/blas/" in b for b in blas) else ""))
     print(f"PyTorch {torch.__version__}; environment: " + " ".join(f"{k}={v}" for k, v in env.items()))
     print(f"load average: {os.getloadavg()[0]:.2f}")
     torch.manual_seed(0)

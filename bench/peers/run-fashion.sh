@@ -17,6 +17,10 @@ fi
 # on every call; idle OpenMP threads sleep instead of spinning on the other core. optc runs in the same environment.
 (
   unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+  # OPTC_PEER_BLAS: a folder holding OpenBLAS's libblas.so.3, for a machine whose libblas.so.3 is Debian's
+  # reference BLAS (PyTorch's matrix products are then ~30x slower): for instance the openblas-pthread folder of
+  # libopenblas0-pthread unpacked with `apt-get download` and `dpkg -x`, without installing it system-wide.
+  if [ -n "${OPTC_PEER_BLAS:-}" ]; then export LD_LIBRARY_PATH="$OPTC_PEER_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
   MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=17179869184 OMP_WAIT_POLICY=PASSIVE \
     exec /usr/bin/python3 "$here/fashion.py" "$@"
 )

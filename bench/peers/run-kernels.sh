@@ -20,6 +20,10 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 fi
 (
   unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+  # OPTC_PEER_BLAS: a folder holding OpenBLAS's libblas.so.3, for a machine whose libblas.so.3 is Debian's
+  # reference BLAS (PyTorch's matrix products are then ~30x slower): for instance the openblas-pthread folder of
+  # libopenblas0-pthread unpacked with `apt-get download` and `dpkg -x`, without installing it system-wide.
+  if [ -n "${OPTC_PEER_BLAS:-}" ]; then export LD_LIBRARY_PATH="$OPTC_PEER_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
   MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=17179869184 OMP_WAIT_POLICY=PASSIVE \
     exec /usr/bin/python3 "$here/kernels.py" --seconds "$seconds"
 )
