@@ -14,6 +14,7 @@ import dev.optc.lower.ModelLowering;
 import dev.optc.lower.ObjectiveLowering;
 import dev.optc.lower.OptimizerLowering;
 import dev.optc.passes.ConstantFolding;
+import dev.optc.passes.EpilogueFusion;
 import dev.optc.passes.Fusion;
 import dev.optc.passes.Hoisting;
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class Optc {
         }
         TensorProgram program = new ModelLowering(diagnostics).lower(recipe);
         if (program == null) return null;
-        List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, program, kernels);
+        // The generated trainer runs the fused epilogues; the program kept is the unfused reference.
+        List<GeneratedClass> generated = new TrainerClassGenerator().generate(recipe, new EpilogueFusion().apply(program), kernels);
         CompiledRecipe compiled = new CompiledRecipe(recipe, program, null, kernels, generated, source);
         if (recipe.staged()) compiled.setStages(new StageCompiler(diagnostics).compile(recipe));
         return compiled;

@@ -18,6 +18,7 @@ final class TensorOpGenerator {
     private static final String ACTIVATIONS = "dev/optc/runtime/kernels/Activations";
     private static final String ELEMENTWISE = "dev/optc/runtime/kernels/Elementwise";
     private static final String BATCH_NORM = "dev/optc/runtime/kernels/BatchNormKernel";
+    private static final String EPILOGUES = "dev/optc/runtime/kernels/Epilogues";
     private static final String DROPOUT = "dev/optc/runtime/kernels/Dropout";
     private static final String MAXOUT = "dev/optc/runtime/kernels/Maxout";
     private static final String COLUMNS = "dev/optc/runtime/kernels/Columns";
@@ -121,30 +122,48 @@ final class TensorOpGenerator {
                 bool(g.accumulate());
                 call(ACTIVATIONS, "backward", "(IF[F[F[F[FIIZ)V");
             }
-            case TensorOp.BatchNorm b -> {
-                buffer(b.x());
-                buffer(b.y());
-                if (training) {
-                    buffer(b.xhat());
-                    buffer(b.mean());
-                    buffer(b.invStd());
-                }
+            case TensorOp.BatchNorm b -> batchNorm(b, b.y(), training, dev.optc.runtime.kernels.Activations.NONE, 0);
+            case TensorOp.BatchNormActivate b -> batchNorm(b.norm(), b.y(), training, activation(b.kind()), b.alpha());
+            case TensorOp.BiasActivate f -> {
+                buffer(f.z());
+                buffer(f.y());
                 rows();
-                constant(b.x().width());
+                constant(f.y().width());
                 base("params");
-                constant(b.gamma().offset());
-                constant(b.beta().offset());
-                trainer("statistics");
-                constant(b.runningMean().offset());
-                constant(b.runningVar().offset());
-                if (training) {
-                    mv.visitLdcInsn((float) b.momentum());
-                    mv.visitLdcInsn((float) b.epsilon());
-                    call(BATCH_NORM, "forwardTraining", "([F[F[F[F[FII[FII[FIIFF)V");
-                } else {
-                    mv.visitLdcInsn((float) b.epsilon());
-                    call(BATCH_NORM, "forwardInference", "([F[FII[FII[FIIF)V");
-                }
+                constant(f.bias().offset());
+                constant(activation(f.kind()));
+                mv.visitLdcInsn((float) f.alpha());
+                call(EPILOGUES, "biasActivate", "([F[FII[FIIF)V");
+            }
+            case TensorOp.ActivateBiasGrad g -> {
+                buffer(g.dy());
+                buffer(g.y());
+                buffer(g.dz());
+                rows();
+                constant(g.dz().width());
+                base("grads");
+                constant(g.bias().offset());
+                constant(activation(g.kind()));
+                mv.visitLdcInsn((float) g.alpha());
+                call(EPILOGUES, "activateBiasGrad", "([F[F[FII[FIIF)V");
+            }
+            case TensorOp.BatchNormActivateGrad f -> {
+                TensorOp.BatchNormGrad g = f.norm();
+                buffer(f.dy());
+                buffer(f.y());
+                buffer(g.xhat());
+                buffer(g.invStd());
+                buffer(g.dx());
+                rows();
+                constant(g.dy().width());
+                base("params");
+                constant(g.gamma().offset());
+                base("grads");
+                constant(g.beta().offset());
+                bool(g.accumulate());
+                constant(activation(f.kind()));
+                mv.visitLdcInsn((float) f.alpha());
+                call(BATCH_NORM, "backward", "([F[F[F[F[FII[FI[FIZIF)V");
             }
             case TensorOp.Dropout d -> {
                 if (training) {
@@ -231,6 +250,40 @@ final class TensorOpGenerator {
                 bool(g.accumulate());
                 call(ELEMENTWISE, "accumulate", "([F[FIZ)V");
             }
+        }
+    }
+
+    /**
+     * One fused batch-norm kernel call with the layer's width as a constant; {@code out} receives f(γ x̂ + β), f the
+     * activation fused in ({@code Activations.NONE}: none).
+     */
+    private void batchNorm(TensorOp.BatchNorm b, Buffer out, boolean training, int activation, double alpha) {
+        buffer(b.x());
+        buffer(out);
+        if (training) {
+            buffer(b.xhat());
+            buffer(b.mean());
+            buffer(b.invStd());
+        }
+        rows();
+        constant(b.x().width());
+        base("params");
+        constant(b.gamma().offset());
+        constant(b.beta().offset());
+        trainer("statistics");
+        constant(b.runningMean().offset());
+        constant(b.runningVar().offset());
+        if (training) {
+            mv.visitLdcInsn((float) b.momentum());
+            mv.visitLdcInsn((float) b.epsilon());
+            constant(activation);
+            mv.visitLdcInsn((float) alpha);
+            call(BATCH_NORM, "forwardTraining", "([F[F[F[F[FII[FII[FIIFFIF)V");
+        } else {
+            mv.visitLdcInsn((float) b.epsilon());
+            constant(activation);
+            mv.visitLdcInsn((float) alpha);
+            call(BATCH_NORM, "forwardInference", "([F[FII[FII[FIIFIF)V");
         }
     }
 

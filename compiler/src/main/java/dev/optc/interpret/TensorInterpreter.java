@@ -277,7 +277,44 @@ public final class TensorInterpreter {
                 double[] dy = buffer(g.dy()), dx = buffer(g.dx());
                 for (int i = 0; i < rows * g.dx().width(); i++) dx[i] = g.accumulate() ? dx[i] + dy[i] : dy[i];
             }
+            // The fused epilogues mean their two ops in sequence (what EpilogueFusion replaced).
+            case TensorOp.BiasActivate f -> {
+                double[] z = buffer(f.z()), y = buffer(f.y());
+                int w = f.y().width();
+                for (int i = 0; i < rows * w; i++) y[i] = activate(f.kind(), f.alpha(), z[i] + params[f.bias().offset() + i % w]);
+            }
+            case TensorOp.ActivateBiasGrad g -> {
+                double[] y = buffer(g.y()), dy = buffer(g.dy()), dz = buffer(g.dz());
+                int w = g.dz().width();
+                for (int i = 0; i < rows * w; i++) dz[i] = dy[i] * derivativeFromOutput(g.kind(), g.alpha(), y[i]);
+                for (int j = 0; j < w; j++) {
+                    double s = 0;
+                    for (int r = 0; r < rows; r++) s += dz[r * w + j];
+                    grads[g.bias().offset() + j] = s;
+                }
+            }
+            case TensorOp.BatchNormActivate f -> {
+                run(f.norm());
+                double[] normalized = buffer(f.norm().y()), y = buffer(f.y());
+                for (int i = 0; i < rows * f.y().width(); i++) y[i] = activate(f.kind(), f.alpha(), normalized[i]);
+            }
+            case TensorOp.BatchNormActivateGrad f -> {
+                double[] y = buffer(f.y()), dy = buffer(f.dy()), dNormalized = buffer(f.norm().dy());
+                for (int i = 0; i < rows * f.y().width(); i++) dNormalized[i] = dy[i] * derivativeFromOutput(f.kind(), f.alpha(), y[i]);
+                run(f.norm());
+            }
         }
+    }
+
+    /** f' of an increasing or logistic activation, from its output y (relu's and leaky relu's sign is the input's). */
+    private static double derivativeFromOutput(ActivationKind kind, double alpha, double y) {
+        return switch (kind) {
+            case RELU -> y > 0 ? 1 : 0;
+            case LEAKY_RELU -> y > 0 ? 1 : alpha;
+            case SIGMOID -> y * (1 - y);
+            case TANH -> 1 - y * y;
+            case SOFTMAX -> throw new IllegalStateException("softmax is row-wise");
+        };
     }
 
     private static double activate(ActivationKind kind, double alpha, double x) {

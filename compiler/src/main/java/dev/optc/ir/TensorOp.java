@@ -80,4 +80,28 @@ public sealed interface TensorOp {
     /** dx = dy (or +=): the gradient through a sum. */
     record AccumulateGrad(Buffer dy, Buffer dx, boolean accumulate, int line) implements TensorOp {
     }
+
+    // ---- fused epilogues (passes.EpilogueFusion), each one pass over the layer's [rows, width] values ----
+
+    /** y = f(z + b): a dense layer's bias and activation after its product; z keeps the product. */
+    record BiasActivate(Buffer z, ParameterSlice bias, ActivationKind kind, double alpha, Buffer y, int line)
+            implements TensorOp {
+    }
+
+    /** dz = dy ⊙ f' (f' from y, the activation's output) and db = Σ_rows dz: the backward of {@link BiasActivate}. */
+    record ActivateBiasGrad(ActivationKind kind, double alpha, Buffer y, Buffer dy, Buffer dz, ParameterSlice bias,
+                            int line) implements TensorOp {
+    }
+
+    /** Batch norm, then an activation: y = f(γ x̂ + β); {@code norm.y()} is not written. */
+    record BatchNormActivate(BatchNorm norm, ActivationKind kind, double alpha, Buffer y, int line) implements TensorOp {
+    }
+
+    /**
+     * The backward of {@link BatchNormActivate}: dOut ⊙ f' (from y, the activation's output), then batch norm's
+     * backward; {@code norm.dy()} is not written.
+     */
+    record BatchNormActivateGrad(BatchNormGrad norm, ActivationKind kind, double alpha, Buffer y, Buffer dy, int line)
+            implements TensorOp {
+    }
 }

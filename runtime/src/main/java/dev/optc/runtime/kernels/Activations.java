@@ -10,6 +10,8 @@ public final class Activations {
     public static final int SIGMOID = 2;
     public static final int TANH = 3;
     public static final int SOFTMAX = 4;
+    /** No activation: what a fused epilogue ({@link Epilogues}, {@link BatchNormKernel}) gets when none follows. */
+    public static final int NONE = -1;
 
     private Activations() {
     }
