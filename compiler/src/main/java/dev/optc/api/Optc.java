@@ -16,6 +16,7 @@ import dev.optc.lower.OptimizerLowering;
 import dev.optc.passes.ConstantFolding;
 import dev.optc.passes.Fusion;
 import dev.optc.passes.Hoisting;
+import dev.optc.passes.ScalarDivisors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class Optc {
                 else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
                     UpdateKernel k = new OptimizerLowering().lower(group.choice().rule(), group.choice().hyperparameters());
                     k = new Fusion().apply(k, recipe.around());
-                    kernels.add(new Hoisting().apply(new ConstantFolding().apply(k)));
+                    kernels.add(new Hoisting().apply(new ScalarDivisors().apply(new ConstantFolding().apply(k))));
                 }
                 UpdateKernel kernel = kernels.get(0);
                 if (recipe.minimizesObjective()) {
