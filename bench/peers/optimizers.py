@@ -5,8 +5,8 @@ usage: optimizers.py [JMH-RESULT.json] [--quick] [--sizes 16K,1M,16M] [--rules s
 
 Every rule runs on one flat float32 tensor of N parameters (as optc's flat buffer), with foreach=True and
 foreach=False, on 1 and 2 threads (torch.set_num_threads). Each figure is the best, over repeats, of the mean time
-of a batch of steps. With a JMH JSON result of UpdateBenchmark, optc's generated vector kernel (its best thread
-count) is printed next to PyTorch's best configuration, with the ratio. Run it through run-optimizers.sh, which
+of a batch of steps. With a JMH JSON result of UpdateBenchmark, optc's default kernel (the `default` variant: the
+one a trainer runs; at its best thread count) is printed next to PyTorch's best configuration, with the ratio. Run it through run-optimizers.sh, which
 sets the environment the figures in BENCHMARKS.md were taken with.
 
 Hyperparameters are the prelude's defaults. PyTorch's formulas differ from the book's in ways that do not change
@@ -102,8 +102,8 @@ def time_per_step(rule, n, foreach, seconds, repeats):
     return best
 
 
-def optc_vector_times(path):
-    """{(rule, n): (microseconds, threads)}: the generated vector kernel at its best thread count."""
+def optc_default_times(path):
+    """{(rule, n): (microseconds, threads)}: the kernel a trainer runs by default, at its best thread count."""
     with open(path) as f:
         runs = json.load(f)
     scale = {"ns/op": 1e-3, "us/op": 1.0, "ms/op": 1e3, "s/op": 1e6}
@@ -112,7 +112,7 @@ def optc_vector_times(path):
         if not run["benchmark"].startswith("dev.optc.bench.UpdateBenchmark."):
             continue
         p = run["params"]
-        if p["variant"] != "vector":
+        if p["variant"] != "default":
             continue
         score = float(run["primaryMetric"]["score"]) * scale[run["primaryMetric"]["scoreUnit"]]
         key = (p["rule"], int(p["parameters"]))
@@ -136,7 +136,7 @@ def main(argv):
         else:
             sys.exit(f"optimizers.py: unknown argument {a}")
     seconds, repeats = (0.15, 3) if quick else (0.5, 5)
-    optc = optc_vector_times(jmh) if jmh else {}
+    optc = optc_default_times(jmh) if jmh else {}
 
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s) by default; "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, "
@@ -146,7 +146,7 @@ def main(argv):
           f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', 'unset')}")
     print(f"each figure: best of {repeats} means over ~{seconds} s of steps; µs per step\n")
     header = "| rule | params | foreach=True, 1 thr | foreach=True, 2 thr | foreach=False, 1 thr | foreach=False, 2 thr " \
-             "| PyTorch best (config) | optc vector (threads) | PyTorch best / optc |"
+             "| PyTorch best (config) | optc default (threads) | PyTorch best / optc |"
     print(header)
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for rule in rules:

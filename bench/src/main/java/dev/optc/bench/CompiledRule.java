@@ -49,6 +49,11 @@ record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKe
         return Backend.automatic(Backend.VECTOR, SuperWordShape.of(kernel));
     }
 
+    /** The backend a trainer of this rule runs it with in this JVM, as the generated trainer asks for it. */
+    Backend trainerBackend() {
+        return Backend.forKernel(SuperWordShape.of(kernel));
+    }
+
     /** States the update reads from memory (each once per element, whatever the number of uses). */
     Set<Integer> statesRead() {
         return kernel.statesRead();
