@@ -50,7 +50,8 @@ public final class UpdateReport {
         }
         Path json;
         boolean fastest = false;
-        if (args[0].equals("--quick") || args[0].equals("--full")) {
+        boolean ran = args[0].equals("--quick") || args[0].equals("--full");
+        if (ran) {
             json = run(args[0].equals("--quick"), Arrays.copyOfRange(args, 1, args.length));
         } else {
             fastest = args[0].equals("--best");
@@ -59,7 +60,8 @@ public final class UpdateReport {
         String table = table(json, fastest);
         System.out.println();
         System.out.print(table);
-        if (args[0].startsWith("--")) {
+        // Only a run writes the table next to its JSON: reading an earlier result (--best or not) leaves its files as they are.
+        if (ran) {
             Path markdown = Path.of(json.toString().replaceFirst("\\.json$", "") + ".md");
             Files.writeString(markdown, table);
             System.out.println("\nJSON: " + json + "\nTable: " + markdown);
