@@ -144,7 +144,8 @@ public final class UpdateReport {
                 first.get("jmhVersion"), first.get("jdkVersion"), first.get("vmName"), whole(first.get("forks")),
                 whole(first.get("warmupIterations")), first.get("warmupTime"), whole(first.get("measurementIterations")),
                 first.get("measurementTime")));
-        out.append(fastest ? "Each figure is the variant's fastest measurement iteration (--best), not JMH's mean.\n\n"
+        out.append(fastest ? "Each figure is the variant's fastest measurement iteration (--best; with -bm sample, its fastest "
+                + "sampled call), not JMH's mean.\n\n"
                 : "Each figure is JMH's score: the mean over the measurement iterations.\n\n");
         out.append("\"default\" is the kernel a trainer runs by default (Backend.forKernel): the scalar kernel where C2 "
                 + "vectorizes its loop itself, the Vector API kernel otherwise, measured as a variant of its own (so it "

@@ -11,7 +11,8 @@ import dev.optc.runtime.vector.VectorSupport;
  * arithmetic, because there C2 vectorizes the scalar loop itself (SuperWord) into the same SIMD instructions, and does
  * one thing the Vector API cannot: a scalar pre-loop that aligns the main loop's stores to the vector width. A Vector
  * API kernel over heap arrays never learns their addresses, so with 64-byte vectors nearly every store of it straddles
- * two cache lines; measured here, that costs the Vector API loop 10–20% in cache (see BENCHMARKS.md). Everything else
+ * two cache lines; measured here, that makes a Vector API sgd loop in L2 take 1.4× as long (AlignmentBenchmark in
+ * bench/, BENCHMARKS.md). Everything else
  * (conditionals, comparisons, sign, exp, log, powers) C2 leaves scalar, and the Vector API kernel is the fast one.
  */
 public enum Backend {
