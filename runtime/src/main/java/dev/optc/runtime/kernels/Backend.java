@@ -12,8 +12,8 @@ import dev.optc.runtime.vector.VectorSupport;
  * one thing the Vector API cannot: a scalar pre-loop that aligns the main loop's stores to the vector width. A Vector
  * API kernel over heap arrays never learns their addresses, so with 64-byte vectors nearly every store of it straddles
  * two cache lines; measured here, that makes a Vector API sgd loop in L2 take 1.4× as long (AlignmentBenchmark in
- * bench/, BENCHMARKS.md). Everything else
- * (conditionals, comparisons, sign, exp, log, powers) C2 leaves scalar, and the Vector API kernel is the fast one.
+ * bench/, BENCHMARKS.md). Everything else (conditionals, comparisons, sign, exp, log, powers) C2 leaves scalar, and
+ * the Vector API kernel is the fast one.
  */
 public enum Backend {
     SCALAR, VECTOR;
