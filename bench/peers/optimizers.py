@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """PyTorch's optimizers on the rules and sizes of dev.optc.bench.UpdateBenchmark, on the CPU.
 
-usage: optimizers.py [JMH-RESULT.json] [--quick] [--sizes 16K,1M,16M] [--rules sgd,adam,...]
+usage: optimizers.py [JMH-RESULT.json] [--quick] [--fastest] [--sizes 16K,1M,16M] [--rules sgd,adam,...]
 
 Every rule runs on one flat float32 tensor of N parameters (as optc's flat buffer), with foreach=True and
 foreach=False, on 1 and 2 threads (torch.set_num_threads). Each figure is the best, over repeats, of the mean time
-of a batch of steps. With a JMH JSON result of UpdateBenchmark, optc's generated vector kernel (its best thread
-count) is printed next to PyTorch's best configuration, with the ratio. Run it through run-optimizers.sh, which
+of a batch of steps. With a JMH JSON result of UpdateBenchmark, optc's default kernel (the `default` variant: the
+one a trainer runs; at its best thread count) is printed next to PyTorch's best configuration, with the ratio. Run it through run-optimizers.sh, which
 sets the environment the figures in BENCHMARKS.md were taken with.
+
+--fastest, for a machine busy with other work: each PyTorch figure is its fastest single step, and optc's the fastest
+call JMH sampled (the 0th percentile: run UpdateBenchmark with -bm sample), the same estimator on both sides.
 
 Hyperparameters are the prelude's defaults. PyTorch's formulas differ from the book's in ways that do not change
 the memory traffic: momentum keeps v = mu*v + g and steps by lr*v; Adagrad and RMSprop add eps outside the root.
@@ -79,8 +82,9 @@ def optimizer(rule, params, foreach):
     raise ValueError(rule)
 
 
-def time_per_step(rule, n, foreach, seconds, repeats):
-    """Best over repeats of the mean seconds per step, after a warm-up that also creates the state."""
+def time_per_step(rule, n, foreach, seconds, repeats, fastest=False):
+    """Best over repeats of the mean seconds per step (or, fastest, the fastest single step), after a warm-up that also
+    creates the state."""
     generator = torch.Generator().manual_seed(42)
     theta = (torch.rand(n, generator=generator) * 2 - 1).requires_grad_(True)
     theta.grad = torch.rand(n, generator=generator) * 2 - 1
@@ -93,6 +97,12 @@ def time_per_step(rule, n, foreach, seconds, repeats):
     steps = max(1, int(seconds / one))
     best = float("inf")
     for _ in range(repeats):
+        if fastest:
+            for _ in range(steps):
+                start = time.perf_counter()
+                opt.step()
+                best = min(best, time.perf_counter() - start)
+            continue
         start = time.perf_counter()
         for _ in range(steps):
             opt.step()
@@ -102,8 +112,9 @@ def time_per_step(rule, n, foreach, seconds, repeats):
     return best
 
 
-def optc_vector_times(path):
-    """{(rule, n): (microseconds, threads)}: the generated vector kernel at its best thread count."""
+def optc_default_times(path, fastest=False):
+    """{(rule, n): (microseconds, threads)}: the kernel a trainer runs by default, at its best thread count; its mean
+    time per call, or with fastest its fastest sampled call."""
     with open(path) as f:
         runs = json.load(f)
     scale = {"ns/op": 1e-3, "us/op": 1.0, "ms/op": 1e3, "s/op": 1e6}
@@ -112,9 +123,13 @@ def optc_vector_times(path):
         if not run["benchmark"].startswith("dev.optc.bench.UpdateBenchmark."):
             continue
         p = run["params"]
-        if p["variant"] != "vector":
+        if p["variant"] != "default":
             continue
-        score = float(run["primaryMetric"]["score"]) * scale[run["primaryMetric"]["scoreUnit"]]
+        metric = run["primaryMetric"]
+        if fastest and run.get("mode") != "sample":
+            sys.exit("optimizers.py: --fastest needs a JMH result of -bm sample (single calls), not " + str(run.get("mode")))
+        value = metric["scorePercentiles"]["0.0"] if fastest else metric["score"]
+        score = float(value) * scale[metric["scoreUnit"]]
         key = (p["rule"], int(p["parameters"]))
         if key not in best or score < best[key][0]:
             best[key] = (score, int(p["threads"]))
@@ -123,7 +138,8 @@ def optc_vector_times(path):
 
 def main(argv):
     quick = "--quick" in argv
-    args = [a for a in argv if a != "--quick"]
+    fastest = "--fastest" in argv
+    args = [a for a in argv if a not in ("--quick", "--fastest")]
     sizes, rules, jmh = list(SIZES), list(RULES), None
     while args:
         a = args.pop(0)
@@ -136,7 +152,7 @@ def main(argv):
         else:
             sys.exit(f"optimizers.py: unknown argument {a}")
     seconds, repeats = (0.15, 3) if quick else (0.5, 5)
-    optc = optc_vector_times(jmh) if jmh else {}
+    optc = optc_default_times(jmh, fastest) if jmh else {}
 
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s) by default; "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, "
@@ -144,9 +160,13 @@ def main(argv):
           f"MALLOC_TRIM_THRESHOLD_={os.environ.get('MALLOC_TRIM_THRESHOLD_', 'unset')}, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
           f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', 'unset')}")
-    print(f"each figure: best of {repeats} means over ~{seconds} s of steps; µs per step\n")
+    if fastest:
+        print(f"each figure: the fastest single step of {repeats} × ~{seconds} s of steps (optc: the fastest sampled "
+              f"call); µs per step\n")
+    else:
+        print(f"each figure: best of {repeats} means over ~{seconds} s of steps; µs per step\n")
     header = "| rule | params | foreach=True, 1 thr | foreach=True, 2 thr | foreach=False, 1 thr | foreach=False, 2 thr " \
-             "| PyTorch best (config) | optc vector (threads) | PyTorch best / optc |"
+             "| PyTorch best (config) | optc default (threads) | PyTorch best / optc |"
     print(header)
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for rule in rules:
@@ -156,7 +176,7 @@ def main(argv):
             for foreach in (True, False):
                 for threads in (1, 2):
                     torch.set_num_threads(threads)
-                    figures[(foreach, threads)] = time_per_step(rule, n, foreach, seconds, repeats) * 1e6
+                    figures[(foreach, threads)] = time_per_step(rule, n, foreach, seconds, repeats, fastest) * 1e6
             (best_foreach, best_threads), best = min(figures.items(), key=lambda kv: kv[1])
             cells = " | ".join(micros(figures[(f, t)]) for f in (True, False) for t in (1, 2))
             if (rule, n) in optc:

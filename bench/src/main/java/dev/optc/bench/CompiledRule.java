@@ -3,8 +3,10 @@ package dev.optc.bench;
 import dev.optc.api.CompilationFailed;
 import dev.optc.api.CompiledRecipe;
 import dev.optc.api.Optc;
+import dev.optc.codegen.SuperWordShape;
 import dev.optc.interpret.UpdateInterpreter;
 import dev.optc.ir.UpdateKernel;
+import dev.optc.runtime.kernels.Backend;
 import java.util.Set;
 
 /**
@@ -14,6 +16,11 @@ import java.util.Set;
 record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKernel kernel) {
 
     static CompiledRule compile(String rule, int parameters) {
+        return compile(rule, parameters, "");
+    }
+
+    /** With more recipe settings around the rule, e.g. {@code average = polyak()}, one per line. */
+    static CompiledRule compile(String rule, int parameters, String settings) {
         String source = """
                 model Flat(x: 1) -> %d {
                     return dense(x, %d, bias: false)
@@ -23,14 +30,28 @@ record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKe
                     model = Flat
                     loss = mse
                     optimizer = %s()
+                    %s
                 }
-                """.formatted(parameters, parameters, rule);
+                """.formatted(parameters, parameters, rule, settings);
         try {
             CompiledRecipe recipe = Optc.compile(source, "bench.opt").first();
             return new CompiledRule(rule, parameters, recipe, recipe.updateKernel());
         } catch (CompilationFailed e) {
             throw new IllegalStateException("the benchmark recipe for " + rule + " does not compile: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The backend a trainer of this rule runs it with, by default, on a machine where the Vector API is available:
+     * the scalar kernel when C2 vectorizes its loop itself, the Vector API kernel otherwise ({@link Backend#forKernel}).
+     */
+    Backend defaultBackend() {
+        return Backend.automatic(Backend.VECTOR, SuperWordShape.of(kernel));
+    }
+
+    /** The backend a trainer of this rule runs it with in this JVM, as the generated trainer asks for it. */
+    Backend trainerBackend() {
+        return Backend.forKernel(SuperWordShape.of(kernel));
     }
 
     /** States the update reads from memory (each once per element, whatever the number of uses). */

@@ -37,8 +37,12 @@ final class InterpreterCheck {
         for (long t = 1; t <= 2; t++) {
             reference.step(expected, g, t);
             switch (variant) {
-                case "vector", "scalar" -> {
-                    FusedUpdate kernel = rule.recipe().newUpdateKernel(variant.equals("vector") ? Backend.VECTOR : Backend.SCALAR);
+                case "vector", "scalar", "default" -> {
+                    FusedUpdate kernel = rule.recipe().newUpdateKernel(switch (variant) {
+                        case "vector" -> Backend.VECTOR;
+                        case "scalar" -> Backend.SCALAR;
+                        default -> rule.trainerBackend();
+                    });
                     kernel.update(theta, grads, null, states, rule.scalars(t), 0, SIZE);
                 }
                 case "plain" -> {

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One optimizer step over a flat buffer of {@code parameters} floats: the generated Vector API kernel, the generated
- * scalar kernel, a hand-written Java loop of the same formula ({@link PlainLoops}) and the rule's memory-only twin
- * ({@link MemoryTwins}). Every variant is split across threads by {@link Workers#forRange}, the deterministic split
+ * scalar kernel, the one of the two a trainer runs by default, a hand-written Java loop of the same formula
+ * ({@link PlainLoops}) and the rule's memory-only twin ({@link MemoryTwins}). Every variant is split across threads by {@link Workers#forRange}, the deterministic split
  * trainers use, so the variants differ only in the loop.
  *
  * <p>The step count t and the gradient stay fixed from call to call, as a benchmark of one step must; the values
@@ -52,7 +52,8 @@ public class UpdateBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    @Param({"vector", "scalar", "plain", "twin"})
+    /** {@code default}: the kernel a trainer runs, {@code Backend.forKernel} of the rule's shape (vector or scalar). */
+    @Param({"default", "vector", "scalar", "plain", "twin"})
     public String variant;
 
     private Runnable step;
@@ -63,7 +64,7 @@ public class UpdateBenchmark {
         if (compiled.kernel().lookahead() != null) {
             throw new IllegalArgumentException(rule + " has a lookahead; this benchmark measures the update alone");
         }
-        if (variant.equals("vector") && Backend.vectorUnavailableReason() != null) {
+        if ((variant.equals("vector") || variant.equals("default")) && Backend.vectorUnavailableReason() != null) {
             throw new IllegalStateException("the vector kernel cannot run: " + Backend.vectorUnavailableReason());
         }
         InterpreterCheck.verify(compiled, variant);
@@ -91,6 +92,8 @@ public class UpdateBenchmark {
         return switch (variant) {
             case "vector" -> generated(compiled.recipe().newUpdateKernel(Backend.VECTOR), theta, grads, states, compiled.scalars(STEP));
             case "scalar" -> generated(compiled.recipe().newUpdateKernel(Backend.SCALAR), theta, grads, states, compiled.scalars(STEP));
+            case "default" -> generated(compiled.recipe().newUpdateKernel(compiled.trainerBackend()), theta, grads, states,
+                    compiled.scalars(STEP));
             case "plain" -> split(PlainLoops.of(compiled, theta, grads, states, STEP), n);
             case "twin" -> split(MemoryTwins.of(compiled, theta, grads, states), n);
             default -> throw new IllegalArgumentException("unknown variant " + variant);

@@ -17,6 +17,7 @@ import dev.optc.passes.ConstantFolding;
 import dev.optc.passes.EpilogueFusion;
 import dev.optc.passes.Fusion;
 import dev.optc.passes.Hoisting;
+import dev.optc.passes.ScalarDivisors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,9 +74,7 @@ public final class Optc {
         List<UpdateKernel> kernels = new ArrayList<>();
         if (recipe.solver() != null) kernels.add(UpdateKernel.identity());
         else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
-            UpdateKernel k = new OptimizerLowering().lower(group.choice().rule(), group.choice().hyperparameters());
-            k = new Fusion().apply(k, recipe.around());
-            kernels.add(new Hoisting().apply(new ConstantFolding().apply(k)));
+            kernels.add(updateKernel(group.choice(), recipe.around()));
         }
         UpdateKernel kernel = kernels.get(0);
         if (recipe.minimizesObjective()) {
@@ -90,6 +89,13 @@ public final class Optc {
         CompiledRecipe compiled = new CompiledRecipe(recipe, program, null, kernels, generated, source);
         if (recipe.staged()) compiled.setStages(new StageCompiler(diagnostics).compile(recipe));
         return compiled;
+    }
+
+    /** An update rule through the optimizer passes: fused with what the recipe adds around it, folded, hoisted. */
+    static UpdateKernel updateKernel(CheckedRecipe.OptimizerChoice choice, CheckedRecipe.Around around) {
+        UpdateKernel k = new OptimizerLowering().lower(choice.rule(), choice.hyperparameters());
+        k = new Fusion().apply(k, around);
+        return new Hoisting().apply(new ScalarDivisors().apply(new ConstantFolding().apply(k)));
     }
 
     /** The compiled recipes of one file and its warnings. */

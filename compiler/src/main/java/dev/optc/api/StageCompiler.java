@@ -9,10 +9,6 @@ import dev.optc.diagnostics.Diagnostics;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
 import dev.optc.lower.ModelLowering;
-import dev.optc.lower.OptimizerLowering;
-import dev.optc.passes.ConstantFolding;
-import dev.optc.passes.Fusion;
-import dev.optc.passes.Hoisting;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,9 +57,6 @@ final class StageCompiler {
     }
 
     private static UpdateKernel kernel(CheckedRecipe recipe) {
-        CheckedRecipe.OptimizerChoice choice = recipe.optimizer();
-        UpdateKernel k = new OptimizerLowering().lower(choice.rule(), choice.hyperparameters());
-        k = new Fusion().apply(k, recipe.around());
-        return new Hoisting().apply(new ConstantFolding().apply(k));
+        return Optc.updateKernel(recipe.optimizer(), recipe.around());
     }
 }

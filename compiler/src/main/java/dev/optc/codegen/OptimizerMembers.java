@@ -17,6 +17,8 @@ import org.objectweb.asm.MethodVisitor;
  * its own kernel, fields and state arrays, and runs over its layers' ranges only. Also emits the kernel classes.
  */
 final class OptimizerMembers {
+    private static final String BACKEND = "dev/optc/runtime/kernels/Backend";
+
     /**
      * One update rule and the parameters it updates.
      *
@@ -146,12 +148,15 @@ final class OptimizerMembers {
             }
             mv.visitFieldInsn(PUTFIELD, owner, "ranges" + suffix(g), "[I");
         }
-        // The backend is chosen once per JVM; the vector class is loaded only when it is the one in use.
+        // The backend is chosen once per JVM, and per kernel from its shape (Backend.forKernel); the vector class is
+        // loaded only when it is the one in use.
         Label scalar = new Label();
         Label chosen = new Label();
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/kernels/Backend", "vector", "()Z", false);
-        mv.visitJumpInsn(IFEQ, scalar);
+        mv.visitInsn(SuperWordShape.of(kernel) ? ICONST_1 : ICONST_0);
+        mv.visitMethodInsn(INVOKESTATIC, BACKEND, "forKernel", "(Z)L" + BACKEND + ";", false);
+        mv.visitFieldInsn(GETSTATIC, BACKEND, "VECTOR", "L" + BACKEND + ";");
+        mv.visitJumpInsn(IF_ACMPNE, scalar);
         newInstance(mv, KernelClasses.vectorName(owner, g));
         mv.visitJumpInsn(GOTO, chosen);
         mv.visitLabel(scalar);
