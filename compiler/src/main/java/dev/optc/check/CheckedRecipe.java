@@ -82,7 +82,7 @@ public record CheckedRecipe(
     }
 
     public enum Loss {
-        SOFTMAX_CROSS_ENTROPY, MSE;
+        SOFTMAX_CROSS_ENTROPY, MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1;
 
         public String optName() { return name().toLowerCase(java.util.Locale.ROOT); }
     }

@@ -98,6 +98,7 @@ public final class RecipeChecker {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
                     "return the logits (the last `dense`) and let the loss apply softmax");
         }
+        if (model != null && loss != null) LossPairing.check(loss, model, settings.get("loss").value(), diagnostics);
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
@@ -208,13 +209,8 @@ public final class RecipeChecker {
     private CheckedRecipe.Loss loss(Expr value) {
         String name = value instanceof Expr.Name n ? n.name() : null;
         if (name != null && RecipeSchema.LOSSES.contains(name)) return CheckedRecipe.Loss.valueOf(name.toUpperCase());
-        if (name != null && RecipeSchema.PLANNED_LOSSES.contains(name)) {
-            diagnostics.error(value.span(), "E091", "loss `" + name + "` is not implemented in this version of optc",
-                    "use softmax_cross_entropy or mse");
-            return null;
-        }
         diagnostics.error(value.span(), "E013", "unknown loss `" + value.span().text() + "`",
-                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.LOSSES), "the losses are softmax_cross_entropy and mse"));
+                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.LOSSES), "the losses are softmax_cross_entropy, cross_entropy, binary_cross_entropy, mse and l1"));
         return null;
     }
 

@@ -27,7 +27,7 @@ final class RecipeSchema {
         add("model", "the name of a model", true, true);
         add("objective", "the name of an objective, with hyperparameters if any: `coupled(alpha: 0.1)`", true, false);
         add("steps", "the number of steps minimizing an objective", true, false);
-        add("loss", "a loss: `softmax_cross_entropy` or `mse`", true, true);
+        add("loss", "a loss: `softmax_cross_entropy`, `cross_entropy`, `binary_cross_entropy`, `mse` or `l1`", true, true);
         add("optimizer", "an optimizer such as `sgd(lr: 0.1)`", true, true);
         add("init", "an initialization such as `glorot_uniform`", true, false);
         add("batch", "a positive integer, or `full`", true, false);
@@ -54,7 +54,6 @@ final class RecipeSchema {
     static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
             "accumulate");
 
-    static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
-    static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");
+    static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse", "cross_entropy", "binary_cross_entropy", "l1");
     static final Set<String> DATA_FORMATS = Set.of("csv", "idx", "npy");
 }

@@ -179,6 +179,9 @@ public final class TrainerClassGenerator {
         String loss = switch (program.loss()) {
             case SOFTMAX_CROSS_ENTROPY -> "softmaxCrossEntropy";
             case MSE -> "meanSquaredError";
+            case CROSS_ENTROPY -> "crossEntropy";
+            case BINARY_CROSS_ENTROPY -> "binaryCrossEntropy";
+            case L1 -> "meanAbsoluteError";
         };
         mv.visitMethodInsn(INVOKESTATIC, LOSSES, loss, "([F[III[F)D", false);
         mv.visitVarInsn(DSTORE, 2);

@@ -15,5 +15,5 @@ public record TensorProgram(String sourceName, List<Buffer> buffers, List<Parame
                             Buffer input, Buffer output, Buffer outputGradient, List<TensorOp> forward,
                             List<TensorOp> backward, Loss loss) {
 
-    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE }
+    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1 }
 }

@@ -39,10 +39,7 @@ public final class ModelLowering {
         lowered.put(model.input(), input);
         Buffer output = lower(model.output(), recipe.init());
         if (output == null) return null;
-        TensorProgram.Loss loss = switch (recipe.loss()) {
-            case SOFTMAX_CROSS_ENTROPY -> TensorProgram.Loss.SOFTMAX_CROSS_ENTROPY;
-            case MSE -> TensorProgram.Loss.MSE;
-        };
+        TensorProgram.Loss loss = TensorProgram.Loss.valueOf(recipe.loss().name());
         TensorProgram forwardOnly = new TensorProgram(recipe.decl().span().file().name(), buffers, parameters, offset,
                 statistics, statisticOffset, input, output, null, forward, List.of(), loss);
         return new Autodiff().differentiate(forwardOnly);

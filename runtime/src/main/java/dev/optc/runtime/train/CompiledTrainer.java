@@ -338,11 +338,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             infer(rows);
             float[] out = outputs();
             lossSum += loss(out, rows) * rows;
-            for (int r = 0; r < rows; r++) {
-                int best = 0;
-                for (int j = 1; j < width; j++) if (out[r * width + j] > out[r * width + best]) best = j;
-                if (best == labels[r]) correct++;
-            }
+            for (int r = 0; r < rows; r++) if (Losses.predictedClass(settings.loss(), out, r, width) == labels[r]) correct++;
         }
         return new Evaluation(lossSum / data.rows(), (double) correct / data.rows(), data.rows());
     }
@@ -384,9 +380,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     }
 
     private double loss(float[] out, int rows) {
-        return settings.loss().equals("softmax_cross_entropy")
-                ? Losses.softmaxCrossEntropy(out, labels, rows, settings.outputWidth(), null)
-                : Losses.meanSquaredError(out, labels, rows, settings.outputWidth(), null);
+        return Losses.of(settings.loss(), out, labels, rows, settings.outputWidth(), null);
     }
 
     private int chunk(int rows) {
@@ -417,9 +411,11 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             throw new DataException(data.name() + ": rows have " + data.width() + " features, but the model's input takes "
                     + settings.inputWidth());
         }
-        if (data.classes() > settings.outputWidth()) {
+        // One sigmoid output trained by binary cross-entropy takes labels 0 and 1.
+        int classes = settings.outputWidth() == 1 && settings.loss().equals("binary_cross_entropy") ? 2 : settings.outputWidth();
+        if (data.classes() > classes) {
             throw new DataException(data.name() + ": labels go up to " + (data.classes() - 1) + ", but the model has "
-                    + settings.outputWidth() + " outputs");
+                    + settings.outputWidth() + " output" + (classes == 2 ? " (labels 0 and 1)" : "s"));
         }
     }
 
