@@ -61,6 +61,7 @@ public final class TrainerClassGenerator {
         computeGradients(cw, owner, program, line);
         infer(cw, owner, program, line);
         outputs(cw, owner, program);
+        LayerOutputs.generate(cw, owner, program);
         members.methods(cw);
         cw.visitEnd();
         return members.withKernelClasses(new GeneratedClass(owner.replace('/', '.'), cw.toByteArray()), source);

@@ -11,6 +11,7 @@ import dev.optc.runtime.checkpoint.ParameterFiles;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.init.Initializers;
+import dev.optc.runtime.init.Lsuv;
 import dev.optc.runtime.kernels.Activations;
 import dev.optc.runtime.kernels.Losses;
 import java.io.IOException;
@@ -79,6 +80,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             } else {
                 // Weights [out, in]; `constant` carries the initializer's parameter (orthogonal's gain, sparse's k).
                 Initializers.fill(p.init(), p.constant(), params, p.offset(), p.fanOut(), p.fanIn(), initRandom);
+                lsuvPending |= p.init().equals("lsuv");
             }
         }
     }
@@ -97,7 +99,48 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
 
-    private static final long SHUFFLE = 1, DROPOUT = 2;
+    private static final long SHUFFLE = 1, DROPOUT = 2, LSUV = 3;
+
+    /**
+     * The output buffer of the dense layer whose weight is {@code weight} (x·Wᵀ + b, before its activation), as the
+     * last forward pass left it; generated trainers override this for LSUV.
+     */
+    protected float[] layerOutput(String weight) {
+        throw new UnsupportedOperationException("this trainer exposes no layer outputs");
+    }
+
+    /** Whether some weights start by LSUV and have not been rescaled on data yet. */
+    private boolean lsuvPending;
+
+    /**
+     * LSUV's rescaling ({@link Lsuv}) of the weights whose initialization is {@code lsuv}, on {@code batch} (the
+     * forward pass in evaluation mode). {@code fit} calls it once, before the first step, on a minibatch of the
+     * training data drawn by the seed; call it directly to choose the batch.
+     */
+    public List<Lsuv.Layer> initializeLsuv(Dataset batch) {
+        checkShape(batch);
+        int rows = batch.rows();
+        ensureCapacity(rows);
+        System.arraycopy(batch.features(), 0, input, 0, rows * settings.inputWidth());
+        List<ParameterSpec> weights = specs.stream().filter(p -> p.init().equals("lsuv")).toList();
+        List<Lsuv.Layer> layers = Lsuv.apply(weights, params, rows, new Lsuv.Network() {
+            @Override
+            public void forward() { infer(rows); }
+
+            @Override
+            public float[] output(String weight) { return layerOutput(weight); }
+        });
+        lsuvPending = false;
+        return layers;
+    }
+
+    /** LSUV's minibatch: the recipe's batch size of rows (at most 256 for a full batch), drawn by the seed. */
+    private Dataset lsuvBatch(Dataset train) {
+        int rows = Math.min(train.rows(), settings.batch() == 0 ? 256 : settings.batch());
+        int[] order = identity(train.rows());
+        Dataset.shuffle(order, new SplittableRandom(stream(LSUV, 0)));
+        return train.subset(Arrays.copyOf(order, rows), train.name() + " (LSUV batch)");
+    }
 
     /**
      * The seed of one random stream: shuffling for an epoch, dropout for a step. Each is derived from the recipe's seed
@@ -113,6 +156,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     public TrainResult fit(Dataset train, Dataset validation, TrainListener listener) {
         checkShape(train);
         if (validation != null) checkShape(validation);
+        if (lsuvPending && step == 0) initializeLsuv(lsuvBatch(train));
         int n = train.rows();
         int batch = settings.batch() == 0 ? n : Math.min(settings.batch(), n);
         ensureCapacity(batch);
@@ -274,6 +318,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         step = p.step();
         completedEpochs = p.epoch();
         resumed = true;
+        lsuvPending = false;
         earlyBest = p.earlyBest();
         earlySince = p.earlySince();
         if (p.scheduleStart() != null && step > 0) restoreScheduleStart(p.scheduleStart());
@@ -483,6 +528,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     @Override
     public void load(Path file) throws IOException {
         ParameterFiles.read(file, specs, params, statisticSpecs, statistics);
+        lsuvPending = false;
         float[] averaged = averagedParameters();
         if (averaged != null) System.arraycopy(params, 0, averaged, 0, params.length);
     }
