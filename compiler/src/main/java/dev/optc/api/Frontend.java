@@ -29,7 +29,7 @@ public final class Frontend {
         try {
             Program program = new Parser().parse(file, diagnostics);
             Declarations declarations = new Resolver().resolve(prelude, program, path, diagnostics);
-            List<CheckedRecipe> recipes = new Checker().check(declarations, diagnostics);
+            List<CheckedRecipe> recipes = new Checker().check(declarations, diagnostics, path);
             return new Result(program, declarations, recipes, diagnostics);
         } catch (StackOverflowError e) {
             // Thousands of nested parentheses or operators: say so rather than crash.

@@ -11,6 +11,11 @@ import java.util.Map;
 public final class Checker {
 
     public List<CheckedRecipe> check(Declarations declarations, Diagnostics diagnostics) {
+        return check(declarations, diagnostics, null);
+    }
+
+    /** {@code source}: the file being compiled (null when it has none), where relative data paths start. */
+    public List<CheckedRecipe> check(Declarations declarations, Diagnostics diagnostics, java.nio.file.Path source) {
         OptimizerChecker optimizers = new OptimizerChecker(diagnostics);
         ModelChecker modelChecker = new ModelChecker(diagnostics);
         ObjectiveChecker objectives = new ObjectiveChecker(diagnostics);
@@ -33,7 +38,7 @@ public final class Checker {
                 }
             }
         }
-        RecipeChecker recipeChecker = new RecipeChecker(diagnostics, declarations, models, objectiveGraphs);
+        RecipeChecker recipeChecker = new RecipeChecker(diagnostics, declarations, models, objectiveGraphs, source);
         List<CheckedRecipe> recipes = new ArrayList<>();
         for (Decl d : declarations.main().declarations()) {
             if (d instanceof Decl.RecipeDecl r) {

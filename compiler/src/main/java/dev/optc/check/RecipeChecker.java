@@ -18,6 +18,15 @@ public final class RecipeChecker {
 
     public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
                          Map<String, ObjectiveGraph> objectives) {
+        this(diagnostics, declarations, models, objectives, null);
+    }
+
+    /** Where relative data paths of objectives over data start: the recipe file's folder (null: from the file's name). */
+    private final java.nio.file.Path base;
+
+    public RecipeChecker(Diagnostics diagnostics, Declarations declarations, Map<String, ModelGraph> models,
+                         Map<String, ObjectiveGraph> objectives, java.nio.file.Path source) {
+        this.base = source != null ? source.toAbsolutePath().getParent() : null;
         this.diagnostics = diagnostics;
         this.declarations = declarations;
         this.models = models;
@@ -154,15 +163,9 @@ public final class RecipeChecker {
             return null;
         }
         ObjectiveGraph graph = objectives.get(name);
-        if (graph == null) {
-            boolean usesData = decl.params().stream().anyMatch(p -> p.type() instanceof Expr.Name t && t.name().equals("data")
-                    || p.type() instanceof Expr.ListOf l && l.elements().stream().anyMatch(x -> x instanceof Expr.Name));
-            if (usesData) {
-                diagnostics.error(value.span(), "E091", "objectives over data (`" + name + "` has a `data` input or a dimension named after one) "
-                        + "are not implemented in this version of optc", "objectives whose parameters have fixed shapes train today");
-            }
-            return null; // its own errors are reported at its declaration
-        }
+        List<String> dataNames = DataInputs.names(decl);
+        if (graph == null && !dataNames.isEmpty()) graph = objectiveOverData(decl, value);
+        if (graph == null) return null; // its own errors are reported at its declaration
         Map<String, Double> values = new LinkedHashMap<>();
         for (Decl.Param p : decl.params()) {
             if (graph.hyperparameters().contains(p.name().text())) values.put(p.name().text(), Constants.evaluate(p.value()));
@@ -174,6 +177,7 @@ public final class RecipeChecker {
                     continue;
                 }
                 String h = a.name().text();
+                if (dataNames.contains(h)) continue; // read by objectiveOverData
                 if (!values.containsKey(h)) {
                     String hint = Spelling.didYouMean(h, values.keySet());
                     diagnostics.error(a.name().span(), "E025", "`" + name + "` has no hyperparameter `" + h + "`",
@@ -186,6 +190,32 @@ public final class RecipeChecker {
             }
         }
         return new CheckedRecipe.ObjectiveChoice(graph, values, value.span());
+    }
+
+    /**
+     * The graph of an objective over data once the recipe's data is read (see {@link DataInputs}); null when the
+     * declaration has errors (reported there), the data cannot be read, or it does not fit the objective's shapes.
+     */
+    private ObjectiveGraph objectiveOverData(Decl.ObjectiveDecl decl, Expr value) {
+        Diagnostics declarationOnly = new Diagnostics();
+        new ObjectiveChecker(declarationOnly).check(decl);
+        if (declarationOnly.hasErrors()) return null;
+        java.nio.file.Path from = base != null ? base
+                : java.util.Objects.requireNonNullElse(java.nio.file.Path.of(decl.span().file().name()).toAbsolutePath().getParent(),
+                java.nio.file.Path.of(""));
+        Map<String, DataInputs.Input> inputs = new DataInputs(diagnostics, from).read(decl, value);
+        if (inputs == null) return null;
+        Diagnostics fitting = new Diagnostics();
+        ObjectiveGraph graph = new ObjectiveChecker(fitting).check(decl, inputs);
+        if (fitting.hasErrors() || graph == null) {
+            String shapes = String.join(", ", inputs.entrySet().stream()
+                    .map(e -> e.getKey() + " " + ObjectiveChecker.describe(e.getValue().shape())).toList());
+            String why = fitting.hasErrors() ? fitting.sorted().get(0).message() : "some of its shapes stay unknown";
+            diagnostics.error(value.span(), "E075", "the data does not fit objective `" + decl.name().text() + "` (" + shapes
+                    + ", one example per column): " + why, "a data input is [features, examples]; check the shapes that meet it");
+            return null;
+        }
+        return graph;
     }
 
     private ModelGraph model(Expr value) {

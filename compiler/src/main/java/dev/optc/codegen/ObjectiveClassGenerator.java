@@ -91,6 +91,25 @@ public final class ObjectiveClassGenerator {
         for (int p = 0; p < program.parameters().size(); p++) {
             ParameterSlice slice = program.parameters().get(p);
             double[] init = program.initialValues().get(p);
+            if (slice.init().equals("uniform")) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitLdcInsn(slice.offset());
+                mv.visitLdcInsn(slice.size());
+                mv.visitLdcInsn(slice.constant());
+                mv.visitMethodInsn(INVOKEVIRTUAL, BASE, "drawUniform", "(IID)V", false);
+                continue;
+            }
+            if (init.length == 1) {
+                // one number for the whole tensor: one fill, however large the tensor (a method's code is at most 64 KB)
+                if (init[0] == 0) continue;
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, "params", "[F");
+                mv.visitLdcInsn(slice.offset());
+                mv.visitLdcInsn(slice.offset() + slice.size());
+                mv.visitLdcInsn((float) init[0]);
+                mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+                continue;
+            }
             for (int i = 0; i < slice.size(); i++) {
                 float v = (float) (init.length == 1 ? init[0] : init[i]);
                 if (v == 0f && Float.floatToRawIntBits(v) == 0) continue;
@@ -102,15 +121,34 @@ public final class ObjectiveClassGenerator {
             }
         }
         for (Tensor t : program.tensors()) {
+            ObjectiveProgram.DataInput input = program.data().stream().filter(d -> d.tensor().equals(t)).findFirst().orElse(null);
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitLdcInsn(t.size());
-            mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            if (input != null) {
+                loadData(mv, input);
+            } else {
+                mv.visitLdcInsn(t.size());
+                mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            }
             mv.visitFieldInsn(PUTFIELD, owner, field(t), "[F");
         }
         members.initialize(mv);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** {@code ObjectiveData.load(...)}: the data input's values, [features, examples], read once. */
+    private static void loadData(MethodVisitor mv, ObjectiveProgram.DataInput input) {
+        dev.optc.runtime.data.DataSource s = input.source();
+        for (String v : new String[] {s.format(), s.path(), s.labels(), s.label(), s.split()}) {
+            if (v == null) mv.visitInsn(ACONST_NULL);
+            else mv.visitLdcInsn(v);
+        }
+        mv.visitLdcInsn(s.scale());
+        mv.visitLdcInsn(input.tensor().shape()[0]);
+        mv.visitLdcInsn(input.tensor().shape()[1]);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/data/ObjectiveData", "load",
+                "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;DII)[F", false);
     }
 
     /** {@code new SolverChoice(...)}, or null when an update rule takes the steps. */

@@ -21,6 +21,9 @@ public abstract class CompiledObjective extends Optimizable {
     private final ObjectiveSettings settings;
     private final List<ParameterSpec> specs;
     private final int steps;
+    private final long seed;
+    /** Draws the initial values written `uniform(a)`, in declaration order; made at the first draw. */
+    private java.util.SplittableRandom initRandom;
     private long step;
 
     protected CompiledObjective(ObjectiveSettings settings, ParameterSpec[] specs, TrainOptions options) {
@@ -28,6 +31,13 @@ public abstract class CompiledObjective extends Optimizable {
         this.settings = settings;
         this.specs = List.of(specs);
         this.steps = options.steps() != null ? options.steps() : settings.steps();
+        this.seed = options.seed() != null ? options.seed() : settings.seed();
+    }
+
+    /** θ[offset .. offset + count) drawn from U(−a, a) by the seed: an initial value `uniform(a)`. */
+    protected final void drawUniform(int offset, int count, double halfWidth) {
+        if (initRandom == null) initRandom = new java.util.SplittableRandom(seed);
+        for (int i = offset; i < offset + count; i++) params[i] = (float) ((2 * initRandom.nextDouble() - 1) * halfWidth);
     }
 
     /** J at the current parameters. */
