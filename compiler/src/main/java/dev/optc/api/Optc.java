@@ -54,6 +54,10 @@ public final class Optc {
                 List<UpdateKernel> kernels = new ArrayList<>();
                 if (recipe.solver() != null) kernels.add(UpdateKernel.identity());
                 else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
+                    if (group.choice() == null) { // a block of `alternate` minimized by a full-batch solver
+                        kernels.add(UpdateKernel.identity());
+                        continue;
+                    }
                     UpdateKernel k = new OptimizerLowering().lower(group.choice().rule(), group.choice().hyperparameters());
                     k = new Fusion().apply(k, recipe.around());
                     kernels.add(new Hoisting().apply(new ConstantFolding().apply(k)));
@@ -61,7 +65,7 @@ public final class Optc {
                 UpdateKernel kernel = kernels.get(0);
                 if (recipe.minimizesObjective()) {
                     ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
-                    List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
+                    List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernels);
                     recipes.add(new CompiledRecipe(recipe, null, program, kernel, generated));
                 } else {
                     TensorProgram program = new ModelLowering(diagnostics).lower(recipe);

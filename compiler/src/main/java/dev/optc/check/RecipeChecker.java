@@ -67,14 +67,19 @@ public final class RecipeChecker {
                             "an objective is minimized on its own, for `steps` steps; remove `" + s.name().text() + "`");
                 }
             }
-        } else if (settings.containsKey("steps")) {
+        } else if (settings.containsKey("alternate")) {
+            diagnostics.error(settings.get("alternate").name().span(), "E076", "`alternate` takes blocks of an objective's tensors; this recipe trains a model",
+                    "alternating over groups of layers is not implemented; give layers their own optimizers with `optimizer = [adam() for h1, sgd()]`");
+        }
+        if (!objectiveRecipe && settings.containsKey("steps")) {
             Decl.Setting s = settings.get("steps");
             diagnostics.error(s.name().span(), "E047", "`steps` counts the steps of an objective; a model trains for `epochs`",
                     "write `epochs = ...`");
         }
         if (recipe.complete()) {
             for (RecipeSchema.Setting s : RecipeSchema.SETTINGS.values()) {
-                boolean required = s.required() && !(objectiveRecipe && RecipeSchema.MODEL_ONLY.contains(s.name()));
+                boolean required = s.required() && !(objectiveRecipe && RecipeSchema.MODEL_ONLY.contains(s.name()))
+                        && !(s.name().equals("optimizer") && settings.containsKey("alternate")); // each block has its own
                 if (required && !settings.containsKey(s.name())
                         && recipe.settings().stream().noneMatch(x -> x.name().text().equals(s.name()))) {
                     String hint = s.name().equals("model")
@@ -118,7 +123,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups);
+                around, null, progress, groups, List.of());
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -130,6 +135,24 @@ public final class RecipeChecker {
                 ? optimizer(optimizerValue) : null;
         int steps = settings.containsKey("steps") ? positiveInteger(settings.get("steps"), 100) : 100;
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
+        List<CheckedRecipe.Block> blocks = List.of();
+        if (settings.containsKey("alternate")) {
+            blocks = new AlternateChecker(diagnostics, this::optimizer).check(settings.get("alternate").value(),
+                    objective == null ? null : objective.graph());
+            for (String s : new String[] {"optimizer", "schedule", "decay", "clip", "average"}) {
+                if (settings.containsKey(s)) {
+                    diagnostics.error(settings.get(s).name().span(), "E076", s.equals("optimizer")
+                                    ? "`optimizer` has no meaning beside `alternate`: each block has its own"
+                                    : "`" + s + "` with `alternate` is not implemented in this version of optc",
+                            s.equals("optimizer") ? "remove it, and give each block `optimizer: ...`" : "remove `" + s + "`");
+                }
+            }
+            if (diagnostics.errorCount() > errorsBefore || blocks == null || objective == null) return null;
+            List<CheckedRecipe.OptimizerGroup> groups = blocks.stream()
+                    .map(b -> new CheckedRecipe.OptimizerGroup(b.optimizer(), b.tensors())).toList();
+            return new CheckedRecipe(recipe, null, objective, steps, null, null, null, null, null, 0, 1, false, false, seed,
+                    CheckedRecipe.Around.NONE, null, ProgressChecker.Progress.NONE, groups, blocks);
+        }
         CheckedRecipe.Around around = new AroundChecker(diagnostics).check(settings, optimizer);
         if (solver != null) {
             for (String s : new String[] {"schedule", "decay", "clip", "average"}) {
@@ -142,7 +165,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())));
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), List.of());
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {

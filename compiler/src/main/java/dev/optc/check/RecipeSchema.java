@@ -43,9 +43,10 @@ final class RecipeSchema {
         add("stop", "`early(patience: 3, watch: validation.loss, min_delta: 0)`", true, false);
         add("checkpoint", "`every(2 epochs)`, `best`, or a list of both", true, false);
         add("monitor", "a list of loss, accuracy, grad_norm, lr", true, false);
+        add("alternate", "blocks of an objective's tensors, each with its optimizer: `[block(H, optimizer: sgd(lr: 0.1), steps: 20), block(W, optimizer: newton())]`", true, false);
         // Known settings of the language that later versions carry out.
         for (String s : new String[] {"stages", "teacher", "hints", "curriculum",
-                "continuation", "alternate", "compare", "plot"}) {
+                "continuation", "compare", "plot"}) {
             add(s, "", false, false);
         }
     }

@@ -28,13 +28,19 @@ public final class ObjectiveClassGenerator {
     private static final String SOLVER = "dev/optc/runtime/solvers/SolverChoice";
 
     public List<GeneratedClass> generate(CheckedRecipe recipe, ObjectiveProgram program, UpdateKernel kernel) {
+        return generate(recipe, program, List.of(kernel));
+    }
+
+    /** With `alternate`, one kernel per block, each over its block's tensors; otherwise one kernel over every tensor. */
+    public List<GeneratedClass> generate(CheckedRecipe recipe, ObjectiveProgram program, List<UpdateKernel> kernels) {
         String owner = "dev/optc/generated/" + className(recipe.name());
         String source = program.sourceName().replaceAll(".*[/\\\\]", "");
         ClassWriter cw = KernelClasses.writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
         cw.visitSource(source, null);
         int optimizerLine = recipe.optimizer() != null ? recipe.optimizer().span().line() : recipe.decl().span().line();
-        OptimizerMembers members = new OptimizerMembers(owner, kernel, program.parameterCount(), optimizerLine);
+        OptimizerMembers members = new OptimizerMembers(owner, BlockGroups.groups(recipe, program, kernels),
+                program.parameterCount(), optimizerLine);
         members.declare(cw);
         for (Tensor t : program.tensors()) cw.visitField(ACC_PRIVATE | ACC_FINAL, field(t), "[F", null, null).visitEnd();
         int line = recipe.decl().span().line();
@@ -132,6 +138,7 @@ public final class ObjectiveClassGenerator {
             mv.visitFieldInsn(PUTFIELD, owner, field(t), "[F");
         }
         members.initialize(mv);
+        if (recipe.alternates()) BlockGroups.setBlocks(mv, recipe, program);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -152,7 +159,7 @@ public final class ObjectiveClassGenerator {
     }
 
     /** {@code new SolverChoice(...)}, or null when an update rule takes the steps. */
-    private static void solver(MethodVisitor mv, dev.optc.runtime.solvers.SolverChoice s) {
+    static void solver(MethodVisitor mv, dev.optc.runtime.solvers.SolverChoice s) {
         if (s == null) {
             mv.visitInsn(ACONST_NULL);
             return;

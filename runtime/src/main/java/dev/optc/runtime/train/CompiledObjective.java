@@ -52,7 +52,29 @@ public abstract class CompiledObjective extends Optimizable {
         void stepped(long t, double value);
     }
 
+    /** The blocks of `alternate`; null when the recipe minimizes all tensors together. */
+    private ObjectiveBlock[] blocks;
+
+    /** Called by the generated constructor of a recipe with `alternate`. */
+    protected final void setBlocks(ObjectiveBlock[] blocks) {
+        this.blocks = blocks.clone();
+    }
+
+    /** The blocks of block coordinate descent, empty when the recipe has none. */
+    public List<ObjectiveBlock> blocks() {
+        return blocks == null ? List.of() : List.of(blocks);
+    }
+
+    /**
+     * Minimizes J for the recipe's steps; with `alternate`, for that many sweeps of block coordinate descent (the
+     * listener then hears J after each sweep).
+     */
     public Minimization minimize(StepListener listener) {
+        if (blocks != null) {
+            Minimization m = new BlockCoordinateDescent(this, blocks).run(steps, listener);
+            step += steps;
+            return m;
+        }
         if (settings.solver() != null) return solve(listener);
         Schedule[] schedules = settings.schedules();
         double[] initial = scheduleStart(schedules);
