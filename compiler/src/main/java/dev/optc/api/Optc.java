@@ -74,12 +74,13 @@ public final class Optc {
         List<UpdateKernel> kernels = new ArrayList<>();
         if (recipe.solver() != null) kernels.add(UpdateKernel.identity());
         else for (CheckedRecipe.OptimizerGroup group : recipe.optimizerGroups()) {
-            kernels.add(updateKernel(group.choice(), recipe.around()));
+            // A block of `alternate` minimized by a full-batch solver has no update rule.
+            kernels.add(group.choice() == null ? UpdateKernel.identity() : updateKernel(group.choice(), recipe.around()));
         }
         UpdateKernel kernel = kernels.get(0);
         if (recipe.minimizesObjective()) {
             ObjectiveProgram program = new ObjectiveLowering().lower(recipe);
-            List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernel);
+            List<GeneratedClass> generated = new ObjectiveClassGenerator().generate(recipe, program, kernels);
             return new CompiledRecipe(recipe, null, program, kernels, generated, source);
         }
         TensorProgram program = new ModelLowering(diagnostics).lower(recipe);

@@ -28,7 +28,22 @@ public record CheckedRecipe(
         TrajectoryPlot plot,
         Continuation continuation,
         StagePlan stages,
-        dev.optc.runtime.train.CurriculumPlan curriculum) {
+        dev.optc.runtime.train.CurriculumPlan curriculum,
+        java.util.List<Block> blocks) {
+
+    /**
+     * A block of block coordinate descent (`alternate`): tensors of the objective minimized together, by an update
+     * rule ({@code optimizer}) or a full-batch solver ({@code solver}; the other is null), for {@code steps} steps per
+     * sweep.
+     */
+    public record Block(java.util.List<String> tensors, OptimizerChoice optimizer,
+                        dev.optc.runtime.solvers.SolverChoice solver, int steps) {
+        /** The prefix of its rule's hyperparameter names: its first tensor (`H.lr`). */
+        public String name() { return tensors.get(0); }
+    }
+
+    /** True when the recipe minimizes its objective block by block (`alternate`). */
+    public boolean alternates() { return blocks != null && !blocks.isEmpty(); }
 
     public String name() { return decl.name().text(); }
 
@@ -90,7 +105,7 @@ public record CheckedRecipe(
     }
 
     public enum Loss {
-        SOFTMAX_CROSS_ENTROPY, MSE;
+        SOFTMAX_CROSS_ENTROPY, MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1;
 
         public String optName() { return name().toLowerCase(java.util.Locale.ROOT); }
     }

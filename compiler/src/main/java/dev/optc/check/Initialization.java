@@ -12,7 +12,7 @@ public record Initialization(String kind, double parameter) {
     /** Each initializer, and the name of its parameter or null. */
     static final Map<String, String> KINDS = Map.of(
             "glorot_uniform", "", "glorot_normal", "", "uniform_fan_in", "", "he_uniform", "", "he_normal", "",
-            "orthogonal", "gain", "sparse", "k");
+            "orthogonal", "gain", "sparse", "k", "lsuv", "");
 
     public static final Initialization DEFAULT = new Initialization("glorot_uniform", 0);
 
@@ -21,7 +21,7 @@ public record Initialization(String kind, double parameter) {
         String kind = e instanceof Expr.Name n ? n.name() : e instanceof Expr.Call c ? c.callee().text() : null;
         if (kind == null || !KINDS.containsKey(kind)) {
             String hint = kind == null ? null : Spelling.didYouMean(kind, KINDS.keySet());
-            if (kind != null && (kind.equals("lsuv") || kind.equals("from"))) {
+            if (kind != null && kind.equals("from")) {
                 diagnostics.error(e.span(), "E091", "initialization `" + kind + "` is not implemented in this version of optc",
                         "use one of " + String.join(", ", KINDS.keySet().stream().sorted().toList()));
                 return null;

@@ -26,12 +26,17 @@ public final class ObjectiveChecker {
     /** The mark of a dimension that comes from the data, so is not known before it is read. */
     private static final String DATA = "?";
 
-    /** Whether two dimensions can be equal: the same, or one of them not known before the data is read. */
-    static boolean agree(Object a, Object b) {
+    /**
+     * Whether two dimensions can be equal: the same, or one of them not known before the data is read. A named
+     * dimension (`n` of `H: [16, n]`) met with a number is bound to it, for {@link #check(Decl.ObjectiveDecl, Map)}.
+     */
+    boolean agree(Object a, Object b) {
+        if (a instanceof String s && !s.startsWith(DATA) && b instanceof Integer i) bindings.putIfAbsent(s, i);
+        if (b instanceof String s && !s.startsWith(DATA) && a instanceof Integer i) bindings.putIfAbsent(s, i);
         return Objects.equals(a, b) || a instanceof String s && s.startsWith(DATA) || b instanceof String t && t.startsWith(DATA);
     }
 
-    static boolean agree(Shape a, Shape b) {
+    boolean agree(Shape a, Shape b) {
         if (a.dims().size() != b.dims().size()) return false;
         for (int i = 0; i < a.dims().size(); i++) if (!agree(a.dims().get(i), b.dims().get(i))) return false;
         return true;
@@ -59,6 +64,10 @@ public final class ObjectiveChecker {
 
     private final Diagnostics diagnostics;
     private final Set<String> failed = new HashSet<>();
+    /** Named dimensions bound to numbers: found by one pass with the data's shapes, used by the next. */
+    private final Map<String, Integer> bindings = new HashMap<>();
+    /** The data inputs' shapes and sources, when a recipe gave them. */
+    private Map<String, DataInputs.Input> data = Map.of();
 
     public ObjectiveChecker(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
@@ -66,6 +75,43 @@ public final class ObjectiveChecker {
 
     /** The graph, or null when the objective has errors or depends on data. */
     public ObjectiveGraph check(Decl.ObjectiveDecl decl) {
+        data = Map.of();
+        bindings.clear();
+        return checkOnce(decl);
+    }
+
+    /**
+     * The graph of an objective over data, its data inputs given: a first pass binds the named dimensions by meeting
+     * them with the data's (`transpose(W) @ H` against X [64, 1797] binds n = 1797), a second builds the graph.
+     */
+    ObjectiveGraph check(Decl.ObjectiveDecl decl, Map<String, DataInputs.Input> inputs) {
+        data = inputs;
+        bindings.clear();
+        Map<String, Integer> found = new HashMap<>();
+        for (int pass = 0; pass < 3; pass++) {
+            new ObjectiveChecker(new Diagnostics(), inputs, found).checkOnce(decl);
+        }
+        bindings.putAll(found);
+        return checkOnce(decl);
+    }
+
+    private ObjectiveChecker(Diagnostics diagnostics, Map<String, DataInputs.Input> inputs, Map<String, Integer> bindings) {
+        this.diagnostics = diagnostics;
+        this.data = inputs;
+        this.bindings.putAll(bindings);
+        this.shared = bindings;
+    }
+
+    /** Where a binding pass leaves what it found. */
+    private Map<String, Integer> shared;
+
+    private ObjectiveGraph checkOnce(Decl.ObjectiveDecl decl) {
+        ObjectiveGraph graph = checkBody(decl);
+        if (shared != null) shared.putAll(bindings);
+        return graph;
+    }
+
+    private ObjectiveGraph checkBody(Decl.ObjectiveDecl decl) {
         int errorsBefore = diagnostics.errorCount();
         failed.clear();
         Map<String, Value> scope = new HashMap<>();
@@ -88,22 +134,29 @@ public final class ObjectiveChecker {
                 hyperparameters.add(name);
                 scope.put(name, new Value(Shape.SCALAR, new ObjectiveGraph.Hyperparameter(name, v, p.span())));
             } else if (p.type() instanceof Expr.Name n && n.name().equals("data")) {
-                // Known only when the data is read: these dimensions agree with any other.
-                scope.put(name, new Value(new Shape(List.of(DATA + name + ".rows", DATA + name + ".columns")), null));
+                DataInputs.Input input = data.get(name);
+                if (input != null) {
+                    Shape shape = new Shape(List.of(input.shape()[0], input.shape()[1]));
+                    scope.put(name, new Value(shape, new ObjectiveGraph.Data(name, input.shape(), input.source(), p.span())));
+                } else {
+                    // Known only when the data is read: these dimensions agree with any other.
+                    scope.put(name, new Value(new Shape(List.of(DATA + name + ".rows", DATA + name + ".columns")), null));
+                }
             } else {
                 Shape shape = declaredShape(p.type());
                 if (shape == null) {
                     failed.add(name);
                     continue;
                 }
-                double[] initial = p.value() == null ? new double[] {0} : initial(p.value(), shape);
+                double uniform = uniform(p.value());
+                double[] initial = p.value() == null || uniform != 0 ? new double[] {0} : initial(p.value(), shape);
                 if (initial == null) {
                     failed.add(name);
                     continue;
                 }
                 Node node = null;
                 if (shape.known()) {
-                    ObjectiveGraph.Parameter parameter = new ObjectiveGraph.Parameter(name, shape.ints(), initial, p.span());
+                    ObjectiveGraph.Parameter parameter = new ObjectiveGraph.Parameter(name, shape.ints(), initial, p.span(), uniform);
                     parameters.add(parameter);
                     node = parameter;
                 }
@@ -154,7 +207,7 @@ public final class ObjectiveChecker {
             for (Expr e : list.elements()) {
                 Integer d = ModelChecker.positiveInteger(e);
                 if (d != null) dims.add(d);
-                else if (e instanceof Expr.Name name) dims.add(name.name());
+                else if (e instanceof Expr.Name name) dims.add(bindings.containsKey(name.name()) ? bindings.get(name.name()) : name.name());
                 else {
                     diagnostics.error(e.span(), "E061", "a dimension is a positive integer or a name");
                     return null;
@@ -164,6 +217,21 @@ public final class ObjectiveChecker {
         }
         diagnostics.error(type.span(), "E061", "a shape is a size (`2`), a list of one or two sizes (`[16, 64]`) or `data`");
         return null;
+    }
+
+    /**
+     * The half-width a of an initial value `uniform(a)`, drawn from U(−a, a) by the recipe's seed: what breaks the
+     * symmetry between a dictionary's atoms. 0 when the value is something else, or -1 after an error (reported).
+     */
+    private double uniform(Expr value) {
+        if (!(value instanceof Expr.Call c) || !c.callee().text().equals("uniform")) return 0;
+        Double a = c.arguments().size() == 1 && c.arguments().get(0).name() == null ? Constants.evaluate(c.arguments().get(0).value()) : null;
+        if (a == null || !(a > 0) || Double.isInfinite(a)) {
+            diagnostics.error(c.span(), "E061", "`uniform` takes one positive number, the half-width a of U(−a, a)",
+                    "for example `W: [16, 64] = uniform(0.1)`");
+            return -1;
+        }
+        return a;
     }
 
     private double[] initial(Expr value, Shape shape) {

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A checked objective: a scalar function of parameter tensors, as a graph of tensor operations with static shapes.
- * Produced by {@link ObjectiveChecker} for objectives whose shapes are all known (no data inputs); consumed by lowering.
+ * Produced by {@link ObjectiveChecker} for objectives whose shapes are all known (those over data once a recipe gives
+ * the data); consumed by lowering.
  */
 public record ObjectiveGraph(String name, List<Parameter> parameters, List<String> hyperparameters, Node result) {
 
@@ -22,8 +23,18 @@ public record ObjectiveGraph(String name, List<Parameter> parameters, List<Strin
         }
     }
 
-    /** A trainable tensor and its initial value (one number for all elements, or one per element). */
-    public record Parameter(String name, int[] shape, double[] initial, SourceSpan span) implements Node {
+    /**
+     * A trainable tensor and its initial value (one number for all elements, or one per element); or, when
+     * {@code uniform} &gt; 0, values drawn from U(−uniform, uniform) by the recipe's seed (`W: [16, 64] = uniform(0.1)`).
+     */
+    public record Parameter(String name, int[] shape, double[] initial, SourceSpan span, double uniform) implements Node {
+    }
+
+    /**
+     * A data input (`X: data`): the examples of {@code source} as [features, examples], one example per column; its
+     * shape was read from the file at compile time, its values are loaded when the minimizer is created.
+     */
+    public record Data(String name, int[] shape, dev.optc.runtime.data.DataSource source, SourceSpan span) implements Node {
     }
 
     public record Constant(double value, SourceSpan span) implements Node {

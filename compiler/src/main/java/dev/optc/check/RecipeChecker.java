@@ -67,7 +67,11 @@ public final class RecipeChecker {
                             "an objective is minimized on its own, for `steps` steps; remove `" + s.name().text() + "`");
                 }
             }
-        } else if (settings.containsKey("steps")) {
+        } else if (settings.containsKey("alternate")) {
+            diagnostics.error(settings.get("alternate").name().span(), "E076", "`alternate` takes blocks of an objective's tensors; this recipe trains a model",
+                    "alternating over groups of layers is not implemented; give layers their own optimizers with `optimizer = [adam() for h1, sgd()]`");
+        }
+        if (!objectiveRecipe && settings.containsKey("steps")) {
             Decl.Setting s = settings.get("steps");
             diagnostics.error(s.name().span(), "E047", "`steps` counts the steps of an objective; a model trains for `epochs`",
                     "write `epochs = ...`");
@@ -75,7 +79,7 @@ public final class RecipeChecker {
         if (recipe.complete()) {
             for (RecipeSchema.Setting s : RecipeSchema.SETTINGS.values()) {
                 boolean required = s.required() && !(objectiveRecipe && RecipeSchema.MODEL_ONLY.contains(s.name()))
-                        && !(s.name().equals("optimizer") && settings.containsKey("compare"));
+                        && !(s.name().equals("optimizer") && (settings.containsKey("compare") || settings.containsKey("alternate")));
                 if (required && !settings.containsKey(s.name())
                         && recipe.settings().stream().noneMatch(x -> x.name().text().equals(s.name()))) {
                     String hint = s.name().equals("model")
@@ -134,6 +138,7 @@ public final class RecipeChecker {
             diagnostics.error(settings.get("shuffle").value().span(), "E040", "a curriculum draws every epoch's order itself, "
                     + "so `shuffle = none` cannot hold", "remove `shuffle`, or the curriculum");
         }
+        if (model != null && loss != null) LossPairing.check(loss, model, settings.get("loss").value(), diagnostics);
         if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
             return null;
         }
@@ -151,7 +156,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups, contenders, null, null, stages, curriculum);
+                around, null, progress, groups, contenders, null, null, stages, curriculum, List.of());
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -163,6 +168,24 @@ public final class RecipeChecker {
                 ? optimizer(optimizerValue) : null;
         int steps = settings.containsKey("steps") ? positiveInteger(settings.get("steps"), 100) : 100;
         long seed = settings.containsKey("seed") ? integer(settings.get("seed")) : 0;
+        List<CheckedRecipe.Block> blocks = List.of();
+        if (settings.containsKey("alternate")) {
+            blocks = new AlternateChecker(diagnostics, this::optimizer).check(settings.get("alternate").value(),
+                    objective == null ? null : objective.graph());
+            for (String s : new String[] {"optimizer", "schedule", "decay", "clip", "average", "compare", "plot", "continuation"}) {
+                if (settings.containsKey(s)) {
+                    diagnostics.error(settings.get(s).name().span(), "E076", s.equals("optimizer")
+                                    ? "`optimizer` has no meaning beside `alternate`: each block has its own"
+                                    : "`" + s + "` with `alternate` is not implemented in this version of optc",
+                            s.equals("optimizer") ? "remove it, and give each block `optimizer: ...`" : "remove `" + s + "`");
+                }
+            }
+            if (diagnostics.errorCount() > errorsBefore || blocks == null || objective == null) return null;
+            List<CheckedRecipe.OptimizerGroup> groups = blocks.stream()
+                    .map(b -> new CheckedRecipe.OptimizerGroup(b.optimizer(), b.tensors())).toList();
+            return new CheckedRecipe(recipe, null, objective, steps, null, null, null, null, null, 0, 1, false, false, seed,
+                    CheckedRecipe.Around.NONE, null, ProgressChecker.Progress.NONE, groups, List.of(), null, null, null, null, blocks);
+        }
         List<Contender> contenders = List.of();
         if (settings.containsKey("compare")) {
             if (optimizerValue != null) {
@@ -193,7 +216,7 @@ public final class RecipeChecker {
         if (diagnostics.errorCount() > errorsBefore || objective == null || (optimizer == null && solver == null)) return null;
         return new CheckedRecipe(recipe, null, objective, steps, null, null, null, optimizer, null, 0, 1, false, false, seed,
                 around, solver, ProgressChecker.Progress.NONE,
-                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation, null, null);
+                optimizer == null ? List.of() : List.of(new CheckedRecipe.OptimizerGroup(optimizer, List.of())), contenders, plot, continuation, null, null, List.of());
     }
 
     private CheckedRecipe.ObjectiveChoice objective(Expr value) {
@@ -214,15 +237,9 @@ public final class RecipeChecker {
             return null;
         }
         ObjectiveGraph graph = objectives.get(name);
-        if (graph == null) {
-            boolean usesData = decl.params().stream().anyMatch(p -> p.type() instanceof Expr.Name t && t.name().equals("data")
-                    || p.type() instanceof Expr.ListOf l && l.elements().stream().anyMatch(x -> x instanceof Expr.Name));
-            if (usesData) {
-                diagnostics.error(value.span(), "E091", "objectives over data (`" + name + "` has a `data` input or a dimension named after one) "
-                        + "are not implemented in this version of optc", "objectives whose parameters have fixed shapes train today");
-            }
-            return null; // its own errors are reported at its declaration
-        }
+        List<String> dataNames = DataInputs.names(decl);
+        if (graph == null && !dataNames.isEmpty()) graph = objectiveOverData(decl, value);
+        if (graph == null) return null; // its own errors are reported at its declaration
         Map<String, Double> values = new LinkedHashMap<>();
         for (Decl.Param p : decl.params()) {
             if (graph.hyperparameters().contains(p.name().text())) values.put(p.name().text(), Constants.evaluate(p.value()));
@@ -234,6 +251,7 @@ public final class RecipeChecker {
                     continue;
                 }
                 String h = a.name().text();
+                if (dataNames.contains(h)) continue; // read by objectiveOverData
                 if (!values.containsKey(h)) {
                     String hint = Spelling.didYouMean(h, values.keySet());
                     diagnostics.error(a.name().span(), "E025", "`" + name + "` has no hyperparameter `" + h + "`",
@@ -246,6 +264,32 @@ public final class RecipeChecker {
             }
         }
         return new CheckedRecipe.ObjectiveChoice(graph, values, value.span());
+    }
+
+    /**
+     * The graph of an objective over data once the recipe's data is read (see {@link DataInputs}); null when the
+     * declaration has errors (reported there), the data cannot be read, or it does not fit the objective's shapes.
+     */
+    private ObjectiveGraph objectiveOverData(Decl.ObjectiveDecl decl, Expr value) {
+        Diagnostics declarationOnly = new Diagnostics();
+        new ObjectiveChecker(declarationOnly).check(decl);
+        if (declarationOnly.hasErrors()) return null;
+        java.nio.file.Path from = recipeDirectory != null ? recipeDirectory
+                : java.util.Objects.requireNonNullElse(java.nio.file.Path.of(decl.span().file().name()).toAbsolutePath().getParent(),
+                java.nio.file.Path.of(""));
+        Map<String, DataInputs.Input> inputs = new DataInputs(diagnostics, from).read(decl, value);
+        if (inputs == null) return null;
+        Diagnostics fitting = new Diagnostics();
+        ObjectiveGraph graph = new ObjectiveChecker(fitting).check(decl, inputs);
+        if (fitting.hasErrors() || graph == null) {
+            String shapes = String.join(", ", inputs.entrySet().stream()
+                    .map(e -> e.getKey() + " " + ObjectiveChecker.describe(e.getValue().shape())).toList());
+            String why = fitting.hasErrors() ? fitting.sorted().get(0).message() : "some of its shapes stay unknown";
+            diagnostics.error(value.span(), "E075", "the data does not fit objective `" + decl.name().text() + "` (" + shapes
+                    + ", one example per column): " + why, "a data input is [features, examples]; check the shapes that meet it");
+            return null;
+        }
+        return graph;
     }
 
     private ModelGraph model(Expr value) {
@@ -269,13 +313,8 @@ public final class RecipeChecker {
     private CheckedRecipe.Loss loss(Expr value) {
         String name = value instanceof Expr.Name n ? n.name() : null;
         if (name != null && RecipeSchema.LOSSES.contains(name)) return CheckedRecipe.Loss.valueOf(name.toUpperCase());
-        if (name != null && RecipeSchema.PLANNED_LOSSES.contains(name)) {
-            diagnostics.error(value.span(), "E091", "loss `" + name + "` is not implemented in this version of optc",
-                    "use softmax_cross_entropy or mse");
-            return null;
-        }
         diagnostics.error(value.span(), "E013", "unknown loss `" + value.span().text() + "`",
-                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.LOSSES), "the losses are softmax_cross_entropy and mse"));
+                hintOr(name == null ? null : Spelling.didYouMean(name, RecipeSchema.LOSSES), "the losses are softmax_cross_entropy, cross_entropy, binary_cross_entropy, mse and l1"));
         return null;
     }
 

@@ -27,7 +27,7 @@ final class RecipeSchema {
         add("model", "the name of a model", true, true);
         add("objective", "the name of an objective, with hyperparameters if any: `coupled(alpha: 0.1)`", true, false);
         add("steps", "the number of steps minimizing an objective", true, false);
-        add("loss", "a loss: `softmax_cross_entropy` or `mse`", true, true);
+        add("loss", "a loss: `softmax_cross_entropy`, `cross_entropy`, `binary_cross_entropy`, `mse` or `l1`", true, true);
         add("optimizer", "an optimizer such as `sgd(lr: 0.1)`", true, true);
         add("init", "an initialization such as `glorot_uniform`", true, false);
         add("batch", "a positive integer, or `full`", true, false);
@@ -51,17 +51,13 @@ final class RecipeSchema {
         add("hints", "`[hint(student: h3, teacher: h1, weight: 1.0)]`", true, false);
         add("freeze", "layers the optimizer leaves as they are: `[h1, h2]`, or `[[h1, h2] for 5 epochs]`", true, false);
         add("curriculum", "`difficulty(score: column(\"difficulty\"), pace: linear(from: 0.2, to: 1.0, over: 10 epochs))`", true, false);
-        // Known settings of the language that later versions carry out.
-        for (String s : new String[] {"alternate"}) {
-            add(s, "", false, false);
-        }
+        add("alternate", "blocks of an objective's tensors, each with its optimizer: `[block(H, optimizer: sgd(lr: 0.1), steps: 20), block(W, optimizer: newton())]`", true, false);
     }
 
     /** Settings about data and batches, which have no meaning for an objective minimized on its own. */
     static final Set<String> MODEL_ONLY = Set.of("data", "test", "model", "stop", "checkpoint", "monitor", "loss", "init", "batch", "shuffle", "drop_last", "epochs",
             "accumulate", "stages", "teacher", "hints", "freeze", "curriculum");
 
-    static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse");
-    static final Set<String> PLANNED_LOSSES = Set.of("cross_entropy", "binary_cross_entropy", "l1");
+    static final Set<String> LOSSES = Set.of("softmax_cross_entropy", "mse", "cross_entropy", "binary_cross_entropy", "l1");
     static final Set<String> DATA_FORMATS = Set.of("csv", "idx", "npy");
 }

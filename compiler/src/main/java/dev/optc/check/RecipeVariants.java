@@ -33,6 +33,6 @@ public final class RecipeVariants {
                                       List<CheckedRecipe.OptimizerGroup> groups) {
         return new CheckedRecipe(r.decl(), r.model(), objective, r.steps(), r.data(), r.test(), r.loss(), optimizer, r.init(),
                 r.batch(), r.epochs(), r.shuffle(), r.dropLast(), r.seed(), around, solver, r.progress(), groups,
-                List.of(), r.plot(), r.continuation(), r.stages(), r.curriculum());
+                List.of(), r.plot(), r.continuation(), r.stages(), r.curriculum(), r.blocks());
     }
 }

@@ -23,6 +23,6 @@ public final class StageRecipes {
         ProgressChecker.Progress progress = last ? r.progress() : new ProgressChecker.Progress(null, 0, false, r.progress().monitor());
         return new CheckedRecipe(decl, model, null, 0, r.data(), r.test(), loss, optimizer, r.init(), r.batch(), epochs,
                 r.shuffle(), r.dropLast(), r.seed(), r.around(), null, progress,
-                List.of(new CheckedRecipe.OptimizerGroup(optimizer, trainable)), List.of(), null, null, null, null);
+                List.of(new CheckedRecipe.OptimizerGroup(optimizer, trainable)), List.of(), null, null, null, null, List.of());
     }
 }

@@ -171,16 +171,19 @@ final class TrainCommand implements Callable<Integer> {
         CompiledObjective minimizer = compiled.newMinimizer(options);
         int every = Math.max(1, total / 10);
         String width = Integer.toString(String.valueOf(total).length());
-        String method = compiled.recipe().solver() != null ? compiled.recipe().solver().kind()
+        String method = compiled.recipe().alternates() ? "block coordinate descent over " + compiled.recipe().blocks().stream()
+                .map(b -> "[" + String.join(", ", b.tensors()) + "]").collect(java.util.stream.Collectors.joining(" then "))
+                : compiled.recipe().solver() != null ? compiled.recipe().solver().kind()
                 : compiled.recipe().optimizer().rule().name().text();
-        stdout.printf(Locale.ROOT, "minimizing %s with %s: %s%d steps%n", minimizer.objectiveName(), method,
-                compiled.recipe().solver() != null ? "at most " : "", total);
+        stdout.printf(Locale.ROOT, "minimizing %s with %s: %s%d %s%n", minimizer.objectiveName(), method,
+                compiled.recipe().solver() != null ? "at most " : "", total, compiled.recipe().alternates() ? "sweeps" : "steps");
         Minimization result = minimizer.minimize((t, value) -> {
             if (t == 1 || t % every == 0 || t == total) {
-                stdout.printf(Locale.ROOT, "step %" + width + "d/%d  J = %.6g%n", t, total, value);
+                stdout.printf(Locale.ROOT, "%s %" + width + "d/%d  J = %.6g%n", compiled.recipe().alternates() ? "sweep" : "step", t, total, value);
             }
         });
-        stdout.printf(Locale.ROOT, "final J = %.6g after %d steps%n", result.finalValue(), minimizer.step());
+        stdout.printf(Locale.ROOT, "final J = %.6g after %d %s%n", result.finalValue(), minimizer.step(),
+                compiled.recipe().alternates() ? "sweeps" : "steps");
         for (var p : minimizer.parameters()) {
             float[] v = java.util.Arrays.copyOfRange(result.parameters(), p.offset(), p.offset() + p.size());
             stdout.println("  " + p.name() + " = " + format(v));

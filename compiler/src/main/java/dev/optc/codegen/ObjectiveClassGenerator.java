@@ -28,13 +28,19 @@ public final class ObjectiveClassGenerator {
     private static final String SOLVER = "dev/optc/runtime/solvers/SolverChoice";
 
     public List<GeneratedClass> generate(CheckedRecipe recipe, ObjectiveProgram program, UpdateKernel kernel) {
+        return generate(recipe, program, List.of(kernel));
+    }
+
+    /** With `alternate`, one kernel per block, each over its block's tensors; otherwise one kernel over every tensor. */
+    public List<GeneratedClass> generate(CheckedRecipe recipe, ObjectiveProgram program, List<UpdateKernel> kernels) {
         String owner = "dev/optc/generated/" + className(recipe.name());
         String source = program.sourceName().replaceAll(".*[/\\\\]", "");
         ClassWriter cw = KernelClasses.writer();
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
         cw.visitSource(source, null);
         int optimizerLine = recipe.optimizer() != null ? recipe.optimizer().span().line() : recipe.decl().span().line();
-        OptimizerMembers members = new OptimizerMembers(owner, kernel, program.parameterCount(), optimizerLine);
+        OptimizerMembers members = new OptimizerMembers(owner, BlockGroups.groups(recipe, program, kernels),
+                program.parameterCount(), optimizerLine);
         members.declare(cw);
         for (Tensor t : program.tensors()) cw.visitField(ACC_PRIVATE | ACC_FINAL, field(t), "[F", null, null).visitEnd();
         int line = recipe.decl().span().line();
@@ -91,6 +97,25 @@ public final class ObjectiveClassGenerator {
         for (int p = 0; p < program.parameters().size(); p++) {
             ParameterSlice slice = program.parameters().get(p);
             double[] init = program.initialValues().get(p);
+            if (slice.init().equals("uniform")) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitLdcInsn(slice.offset());
+                mv.visitLdcInsn(slice.size());
+                mv.visitLdcInsn(slice.constant());
+                mv.visitMethodInsn(INVOKEVIRTUAL, BASE, "drawUniform", "(IID)V", false);
+                continue;
+            }
+            if (init.length == 1) {
+                // one number for the whole tensor: one fill, however large the tensor (a method's code is at most 64 KB)
+                if (init[0] == 0) continue;
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, "params", "[F");
+                mv.visitLdcInsn(slice.offset());
+                mv.visitLdcInsn(slice.offset() + slice.size());
+                mv.visitLdcInsn((float) init[0]);
+                mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+                continue;
+            }
             for (int i = 0; i < slice.size(); i++) {
                 float v = (float) (init.length == 1 ? init[0] : init[i]);
                 if (v == 0f && Float.floatToRawIntBits(v) == 0) continue;
@@ -102,19 +127,39 @@ public final class ObjectiveClassGenerator {
             }
         }
         for (Tensor t : program.tensors()) {
+            ObjectiveProgram.DataInput input = program.data().stream().filter(d -> d.tensor().equals(t)).findFirst().orElse(null);
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitLdcInsn(t.size());
-            mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            if (input != null) {
+                loadData(mv, input);
+            } else {
+                mv.visitLdcInsn(t.size());
+                mv.visitIntInsn(NEWARRAY, T_FLOAT);
+            }
             mv.visitFieldInsn(PUTFIELD, owner, field(t), "[F");
         }
         members.initialize(mv);
+        if (recipe.alternates()) BlockGroups.setBlocks(mv, recipe, program);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
 
+    /** {@code ObjectiveData.load(...)}: the data input's values, [features, examples], read once. */
+    private static void loadData(MethodVisitor mv, ObjectiveProgram.DataInput input) {
+        dev.optc.runtime.data.DataSource s = input.source();
+        for (String v : new String[] {s.format(), s.path(), s.labels(), s.label(), s.split()}) {
+            if (v == null) mv.visitInsn(ACONST_NULL);
+            else mv.visitLdcInsn(v);
+        }
+        mv.visitLdcInsn(s.scale());
+        mv.visitLdcInsn(input.tensor().shape()[0]);
+        mv.visitLdcInsn(input.tensor().shape()[1]);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/data/ObjectiveData", "load",
+                "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;DII)[F", false);
+    }
+
     /** {@code new SolverChoice(...)}, or null when an update rule takes the steps. */
-    private static void solver(MethodVisitor mv, dev.optc.runtime.solvers.SolverChoice s) {
+    static void solver(MethodVisitor mv, dev.optc.runtime.solvers.SolverChoice s) {
         if (s == null) {
             mv.visitInsn(ACONST_NULL);
             return;

@@ -254,6 +254,19 @@ final class OptimizerMembers {
             Group group = groups.get(g);
             UpdateKernel kernel = group.kernel();
             if (method.equals("lookahead") && kernel.lookahead() == null) continue;
+            Label skip = new Label();
+            if (groups.size() > 1) {
+                // if (activeGroup >= 0 && activeGroup != g) skip this group: block coordinate descent runs one block
+                Label run = new Label();
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, "activeGroup", "I");
+                mv.visitJumpInsn(IFLT, run);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, TrainerClassGenerator.OPTIMIZABLE, "activeGroup", "I");
+                mv.visitLdcInsn(g);
+                mv.visitJumpInsn(IF_ICMPNE, skip);
+                mv.visitLabel(run);
+            }
             String scalarsField = "scalars" + suffix(g);
             ElementExprGenerator scalars = new ElementExprGenerator(mv, owner, hyperFields.get(g),
                     new ElementExprGenerator.Slots(-1, -1, s -> -1, l -> -1, s -> -1, 1));
@@ -288,6 +301,7 @@ final class OptimizerMembers {
             mv.visitMethodInsn(INVOKESTATIC, "dev/optc/runtime/kernels/UpdateRunner", method, method.equals("update")
                     ? "(L" + KernelClasses.FUSED_UPDATE + ";[F[F[F[[F[F" + ranges + ")V"
                     : "(L" + KernelClasses.FUSED_UPDATE + ";[F[F[[F[F" + ranges + ")V", false);
+            mv.visitLabel(skip);
         }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);

@@ -62,6 +62,7 @@ public final class TrainerClassGenerator {
         computeGradients(cw, owner, program, line);
         infer(cw, owner, program, line);
         outputs(cw, owner, program);
+        LayerOutputs.generate(cw, owner, program);
         members.methods(cw);
         cw.visitEnd();
         return members.withKernelClasses(new GeneratedClass(owner.replace('/', '.'), cw.toByteArray()), source);
@@ -200,7 +201,14 @@ public final class TrainerClassGenerator {
             mv.visitVarInsn(ILOAD, 1);
             mv.visitLdcInsn(program.output().width());
             ops.buffer(program.outputGradient());
-            String loss = program.loss() == TensorProgram.Loss.MSE ? "meanSquaredError" : "softmaxCrossEntropy";
+            String loss = switch (program.loss()) {
+                case SOFTMAX_CROSS_ENTROPY -> "softmaxCrossEntropy";
+                case MSE -> "meanSquaredError";
+                case CROSS_ENTROPY -> "crossEntropy";
+                case BINARY_CROSS_ENTROPY -> "binaryCrossEntropy";
+                case L1 -> "meanAbsoluteError";
+                case HINT -> throw new AssertionError("the hint loss is called above");
+            };
             mv.visitMethodInsn(INVOKESTATIC, LOSSES, loss, "([F[III[F)D", false);
         }
         mv.visitVarInsn(DSTORE, 2);

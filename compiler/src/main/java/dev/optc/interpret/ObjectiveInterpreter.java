@@ -18,6 +18,14 @@ public final class ObjectiveInterpreter {
         this.program = program;
         this.values = new double[program.tensors().size()][];
         for (Tensor t : program.tensors()) values[t.id()] = new double[t.size()];
+        for (ObjectiveProgram.DataInput d : program.data()) {
+            // the values come from the same loader as the minimizer's; what is checked here is the arithmetic on them
+            int[] shape = d.tensor().shape();
+            var s = d.source();
+            float[] x = dev.optc.runtime.data.ObjectiveData.load(s.format(), s.path(), s.labels(), s.label(), s.split(), s.scale(),
+                    shape[0], shape[1]);
+            for (int i = 0; i < x.length; i++) values[d.tensor().id()][i] = x[i];
+        }
         this.grads = new double[program.parameterCount()];
     }
 

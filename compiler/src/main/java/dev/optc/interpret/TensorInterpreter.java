@@ -12,6 +12,8 @@ import dev.optc.ir.TensorProgram;
  * ops are checked against finite differences of its forward ops.
  */
 public final class TensorInterpreter {
+    /** Where the probability losses clamp p before the log: [ε, 1 − ε]. */
+    private static final double LOG_EPSILON = 1e-7;
     private final TensorProgram program;
     private final double[][] buffers;
     private final int rows;
@@ -77,6 +79,30 @@ public final class TensorInterpreter {
                         double diff = out[r * width + j] - (j == labels[r] ? 1 : 0);
                         total += diff * diff / width;
                         dOut[r * width + j] = 2 * diff / ((double) rows * width);
+                    }
+                }
+                case L1 -> {
+                    for (int j = 0; j < width; j++) {
+                        double diff = out[r * width + j] - (j == labels[r] ? 1 : 0);
+                        total += Math.abs(diff) / width;
+                        dOut[r * width + j] = (diff > 0 ? 1 : diff < 0 ? -1 : 0) / ((double) rows * width);
+                    }
+                }
+                case CROSS_ENTROPY -> {
+                    // −log p_y, with p clamped from below at ε (flat, so no gradient, where the clamp acts)
+                    double p = out[r * width + labels[r]];
+                    total += -Math.log(Math.max(p, LOG_EPSILON));
+                    for (int j = 0; j < width; j++) dOut[r * width + j] = 0;
+                    if (p > LOG_EPSILON) dOut[r * width + labels[r]] = -1 / (p * rows);
+                }
+                case BINARY_CROSS_ENTROPY -> {
+                    for (int j = 0; j < width; j++) {
+                        double t = width == 1 ? labels[r] : j == labels[r] ? 1 : 0;
+                        double p = out[r * width + j];
+                        double q = Math.min(Math.max(p, LOG_EPSILON), 1 - LOG_EPSILON);
+                        total += -(t * Math.log(q) + (1 - t) * Math.log(1 - q)) / width;
+                        boolean inside = p > LOG_EPSILON && p < 1 - LOG_EPSILON;
+                        dOut[r * width + j] = inside ? (-t / p + (1 - t) / (1 - p)) / ((double) rows * width) : 0;
                     }
                 }
             }

@@ -16,5 +16,5 @@ public record TensorProgram(String sourceName, List<Buffer> buffers, List<Parame
                             List<TensorOp> backward, Loss loss) {
 
     /** HINT: FitNets' ½‖t − y‖² per example against targets given with the batch (a teacher's hidden layer). */
-    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE, HINT }
+    public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1, HINT }
 }

@@ -47,10 +47,7 @@ public final class ModelLowering {
         lowered.put(model.input(), input);
         Buffer output = lower(model.output(), recipe.init());
         if (output == null) return null;
-        TensorProgram.Loss loss = hintLoss ? TensorProgram.Loss.HINT : switch (recipe.loss()) {
-            case SOFTMAX_CROSS_ENTROPY -> TensorProgram.Loss.SOFTMAX_CROSS_ENTROPY;
-            case MSE -> TensorProgram.Loss.MSE;
-        };
+        TensorProgram.Loss loss = hintLoss ? TensorProgram.Loss.HINT : TensorProgram.Loss.valueOf(recipe.loss().name());
         TensorProgram forwardOnly = new TensorProgram(recipe.decl().span().file().name(), buffers, parameters, offset,
                 statistics, statisticOffset, input, output, null, forward, List.of(), loss);
         java.util.Set<String> frozen = new java.util.HashSet<>();

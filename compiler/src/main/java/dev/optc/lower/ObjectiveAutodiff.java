@@ -90,7 +90,7 @@ public final class ObjectiveAutodiff {
                 .sorted(java.util.Comparator.comparingInt(Tensor::id)).toList()), line));
         backward.addAll(body);
         return new ObjectiveProgram(program.sourceName(), List.copyOf(tensors), program.parameters(), program.initialValues(),
-                program.parameterCount(), program.result(), program.forward(), List.copyOf(backward));
+                program.parameterCount(), program.result(), program.forward(), List.copyOf(backward), program.data());
     }
 
     private static int lineOf(ObjectiveProgram program) {

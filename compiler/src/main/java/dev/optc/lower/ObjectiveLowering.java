@@ -19,6 +19,7 @@ public final class ObjectiveLowering {
     private final List<Tensor> tensors = new ArrayList<>();
     private final List<ObjectiveOp> forward = new ArrayList<>();
     private final Map<ObjectiveGraph.Node, Tensor> lowered = new IdentityHashMap<>();
+    private final List<ObjectiveProgram.DataInput> data = new ArrayList<>();
 
     public ObjectiveProgram lower(CheckedRecipe recipe) {
         ObjectiveGraph graph = recipe.objective().graph();
@@ -27,7 +28,9 @@ public final class ObjectiveLowering {
         List<double[]> initial = new ArrayList<>();
         int offset = 0;
         for (ObjectiveGraph.Parameter p : graph.parameters()) {
-            ParameterSlice slice = new ParameterSlice(p.name(), offset, p.shape(), "constant", 0, 0, 0);
+            ParameterSlice slice = p.uniform() > 0
+                    ? new ParameterSlice(p.name(), offset, p.shape(), "uniform", 0, 0, p.uniform())
+                    : new ParameterSlice(p.name(), offset, p.shape(), "constant", 0, 0, 0);
             parameters.add(slice);
             initial.add(p.initial());
             offset += slice.size();
@@ -37,7 +40,7 @@ public final class ObjectiveLowering {
         }
         Tensor result = lower(graph.result(), values);
         ObjectiveProgram program = new ObjectiveProgram(recipe.decl().span().file().name(), tensors, parameters, initial,
-                offset, result, forward, List.of());
+                offset, result, forward, List.of(), List.copyOf(data));
         return new ObjectiveAutodiff().differentiate(program);
     }
 
@@ -48,6 +51,10 @@ public final class ObjectiveLowering {
         Tensor out;
         switch (node) {
             case ObjectiveGraph.Parameter p -> throw new IllegalStateException("parameter " + p.name() + " not loaded");
+            case ObjectiveGraph.Data d -> {
+                out = tensor(d.name(), d.shape());
+                data.add(new ObjectiveProgram.DataInput(out, d.source()));
+            }
             case ObjectiveGraph.Constant c -> {
                 out = tensor("const", new int[0]);
                 forward.add(new ObjectiveOp.Fill(out, c.value(), line));

@@ -70,6 +70,15 @@ class GradientCheckTest {
                 Arguments.of("mse on a softmax output", """
                         h = leaky_relu(dense(x, 5), 0.1)
                         return softmax(dense(h, 3))""", "mse"),
+                Arguments.of("cross_entropy on a softmax output", """
+                        h = tanh(dense(x, 5))
+                        return softmax(dense(h, 3))""", "cross_entropy"),
+                Arguments.of("binary_cross_entropy on sigmoid outputs", """
+                        h = tanh(dense(x, 5))
+                        return sigmoid(dense(h, 3))""", "binary_cross_entropy"),
+                Arguments.of("l1 on a linear output", """
+                        h = tanh(dense(x, 5))
+                        return dense(h, 3)""", "l1"),
                 Arguments.of("residual h + relu(dense(h))", """
                         h = tanh(dense(x, 5))
                         h = h + relu(dense(h, 5))

@@ -61,8 +61,11 @@ class ObjectiveSamplesTest {
                 tests.add(DynamicTest.dynamicTest(file.getFileName() + ": " + recipe.name(), () -> {
                     BytecodeVerification.verifyAll(recipe.generatedClasses());
                     ObjectiveInterpreter interpreter = new ObjectiveInterpreter(recipe.objectiveProgram());
-                    double start = interpreter.value(interpreter.initialParameters());
                     CompiledObjective minimizer = recipe.newMinimizer(TrainOptions.seed(1));
+                    // J where the minimizer starts: the declared values, or the draws of `uniform(a)` by the seed
+                    double[] theta0 = new double[minimizer.flatParameters().length];
+                    for (int i = 0; i < theta0.length; i++) theta0[i] = minimizer.flatParameters()[i];
+                    double start = interpreter.value(theta0);
                     Minimization m = minimizer.minimize((t, j) -> { });
                     // An update rule reports J at the start of each of its steps; a full-batch solver (newton, cg,
                     // bfgs, ...) J at its start and after each iteration, and may stop early once converged.

@@ -23,13 +23,15 @@ import java.util.SplittableRandom;
  *   <li>{@code sparse}, parameter k (required): in every row exactly k non-zero weights, N(0, 1), at k distinct
  *       random columns (Martens, 2010, section 5)</li>
  *   <li>{@code constant}, parameter c (required): every value c, for biases</li>
+ *   <li>{@code lsuv}: the start of layer-sequential unit variance, {@code orthogonal} with gain 1; the rescaling that
+ *       follows needs data and a forward pass, and is {@link Lsuv}'s</li>
  * </ul>
  */
 public final class Initializers {
 
     /** Every kind {@link #fill} knows, in the order of the list above. */
     public static final List<String> KINDS =
-            List.of("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform_fan_in", "orthogonal", "sparse", "constant");
+            List.of("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform_fan_in", "orthogonal", "sparse", "constant", "lsuv");
 
     private Initializers() {
     }
@@ -47,7 +49,7 @@ public final class Initializers {
     public static void fill(String kind, float[] values, int offset, int count, int fanIn, int fanOut, SplittableRandom random) {
         checkSlice(values, offset, count);
         switch (kind) {
-            case "orthogonal" -> {
+            case "orthogonal", "lsuv" -> {
                 if ((long) fanIn * fanOut != count) {
                     throw new IllegalArgumentException("orthogonal needs a whole [" + fanOut + ", " + fanIn + "] matrix, got " + count + " values");
                 }
@@ -71,6 +73,7 @@ public final class Initializers {
         if (count > Integer.MAX_VALUE) throw new IllegalArgumentException(kind + ": [" + rows + ", " + cols + "] is too large for one array");
         checkSlice(values, offset, (int) count);
         switch (kind) {
+            case "lsuv" -> orthogonal(1.0, values, offset, rows, cols, random);
             case "orthogonal" -> {
                 if (!(parameter > 0) || Double.isInfinite(parameter)) {
                     throw new IllegalArgumentException("orthogonal: gain must be positive and finite, got " + parameter);

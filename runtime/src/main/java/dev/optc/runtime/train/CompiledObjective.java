@@ -21,6 +21,9 @@ public abstract class CompiledObjective extends Optimizable {
     private final ObjectiveSettings settings;
     private final List<ParameterSpec> specs;
     private final int steps;
+    private final long seed;
+    /** Draws the initial values written `uniform(a)`, in declaration order; made at the first draw. */
+    private java.util.SplittableRandom initRandom;
     private long step;
     /** Calls of J and ∇J made so far, every sample of a smoothed gradient and every solver evaluation counted. */
     private long gradientEvaluations;
@@ -32,6 +35,13 @@ public abstract class CompiledObjective extends Optimizable {
         this.settings = settings;
         this.specs = List.of(specs);
         this.steps = options.steps() != null ? options.steps() : settings.steps();
+        this.seed = options.seed() != null ? options.seed() : settings.seed();
+    }
+
+    /** θ[offset .. offset + count) drawn from U(−a, a) by the seed: an initial value `uniform(a)`. */
+    protected final void drawUniform(int offset, int count, double halfWidth) {
+        if (initRandom == null) initRandom = new java.util.SplittableRandom(seed);
+        for (int i = offset; i < offset + count; i++) params[i] = (float) ((2 * initRandom.nextDouble() - 1) * halfWidth);
     }
 
     /** J at the current parameters. */
@@ -46,7 +56,29 @@ public abstract class CompiledObjective extends Optimizable {
         void stepped(long t, double value);
     }
 
+    /** The blocks of `alternate`; null when the recipe minimizes all tensors together. */
+    private ObjectiveBlock[] blocks;
+
+    /** Called by the generated constructor of a recipe with `alternate`. */
+    protected final void setBlocks(ObjectiveBlock[] blocks) {
+        this.blocks = blocks.clone();
+    }
+
+    /** The blocks of block coordinate descent, empty when the recipe has none. */
+    public List<ObjectiveBlock> blocks() {
+        return blocks == null ? List.of() : List.of(blocks);
+    }
+
+    /**
+     * Minimizes J for the recipe's steps; with `alternate`, for that many sweeps of block coordinate descent (the
+     * listener then hears J after each sweep).
+     */
     public Minimization minimize(StepListener listener) {
+        if (blocks != null) {
+            Minimization m = new BlockCoordinateDescent(this, blocks).run(steps, listener);
+            step += steps;
+            return m;
+        }
         if (settings.solver() != null) return solve(listener);
         Schedule[] schedules = settings.schedules();
         double[] initial = scheduleStart(schedules);

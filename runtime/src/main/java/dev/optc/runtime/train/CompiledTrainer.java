@@ -11,6 +11,7 @@ import dev.optc.runtime.checkpoint.ParameterFiles;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.Dataset;
 import dev.optc.runtime.init.Initializers;
+import dev.optc.runtime.init.Lsuv;
 import dev.optc.runtime.kernels.Activations;
 import dev.optc.runtime.kernels.Losses;
 import java.io.IOException;
@@ -90,6 +91,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             } else {
                 // Weights [out, in]; `constant` carries the initializer's parameter (orthogonal's gain, sparse's k).
                 Initializers.fill(p.init(), p.constant(), params, p.offset(), p.fanOut(), p.fanIn(), initRandom);
+                lsuvPending |= p.init().equals("lsuv");
             }
         }
     }
@@ -108,7 +110,48 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     /** The model's output buffer, [rows, outputWidth]. */
     protected abstract float[] outputs();
 
-    private static final long SHUFFLE = 1, DROPOUT = 2, MONITOR = 3;
+    private static final long SHUFFLE = 1, DROPOUT = 2, MONITOR = 3, LSUV = 4;
+
+    /**
+     * The output buffer of the dense layer whose weight is {@code weight} (x·Wᵀ + b, before its activation), as the
+     * last forward pass left it; generated trainers override this for LSUV.
+     */
+    protected float[] layerOutput(String weight) {
+        throw new UnsupportedOperationException("this trainer exposes no layer outputs");
+    }
+
+    /** Whether some weights start by LSUV and have not been rescaled on data yet. */
+    private boolean lsuvPending;
+
+    /**
+     * LSUV's rescaling ({@link Lsuv}) of the weights whose initialization is {@code lsuv}, on {@code batch} (the
+     * forward pass in evaluation mode). {@code fit} calls it once, before the first step, on a minibatch of the
+     * training data drawn by the seed; call it directly to choose the batch.
+     */
+    public List<Lsuv.Layer> initializeLsuv(Dataset batch) {
+        checkShape(batch);
+        int rows = batch.rows();
+        ensureCapacity(rows);
+        System.arraycopy(batch.features(), 0, input, 0, rows * settings.inputWidth());
+        List<ParameterSpec> weights = specs.stream().filter(p -> p.init().equals("lsuv")).toList();
+        List<Lsuv.Layer> layers = Lsuv.apply(weights, params, rows, new Lsuv.Network() {
+            @Override
+            public void forward() { infer(rows); }
+
+            @Override
+            public float[] output(String weight) { return layerOutput(weight); }
+        });
+        lsuvPending = false;
+        return layers;
+    }
+
+    /** LSUV's minibatch: the recipe's batch size of rows (at most 256 for a full batch), drawn by the seed. */
+    private Dataset lsuvBatch(Dataset train) {
+        int rows = Math.min(train.rows(), settings.batch() == 0 ? 256 : settings.batch());
+        int[] order = identity(train.rows());
+        Dataset.shuffle(order, new SplittableRandom(stream(LSUV, 0)));
+        return train.subset(Arrays.copyOf(order, rows), train.name() + " (LSUV batch)");
+    }
 
     /**
      * The seed of one random stream: shuffling for an epoch, dropout for a step. Each is derived from the recipe's seed
@@ -124,6 +167,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     public TrainResult fit(Dataset train, Dataset validation, TrainListener listener) {
         checkShape(train);
         if (validation != null) checkShape(validation);
+        if (lsuvPending && step == 0) initializeLsuv(lsuvBatch(train));
         int n = train.rows();
         int batch = settings.batch() == 0 ? n : Math.min(settings.batch(), n);
         ensureCapacity(batch);
@@ -296,6 +340,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         step = p.step();
         completedEpochs = p.epoch();
         resumed = true;
+        lsuvPending = false;
         earlyBest = p.earlyBest();
         earlySince = p.earlySince();
         batchesTracked = Math.max(0, p.batchesTracked());
@@ -388,11 +433,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             infer(rows);
             float[] out = outputs();
             lossSum += loss(out, rows) * rows;
-            for (int r = 0; r < rows; r++) {
-                int best = 0;
-                for (int j = 1; j < width; j++) if (out[r * width + j] > out[r * width + best]) best = j;
-                if (best == labels[r]) correct++;
-            }
+            for (int r = 0; r < rows; r++) if (Losses.predictedClass(settings.loss(), out, r, width) == labels[r]) correct++;
         }
         return new Evaluation(lossSum / data.rows(), (double) correct / data.rows(), data.rows());
     }
@@ -434,9 +475,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     }
 
     private double loss(float[] out, int rows) {
-        return settings.loss().equals("softmax_cross_entropy")
-                ? Losses.softmaxCrossEntropy(out, labels, rows, settings.outputWidth(), null)
-                : Losses.meanSquaredError(out, labels, rows, settings.outputWidth(), null);
+        return Losses.of(settings.loss(), out, labels, rows, settings.outputWidth(), null);
     }
 
     private int chunk(int rows) {
@@ -487,9 +526,11 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
             throw new DataException(data.name() + ": rows have " + data.width() + " features, but the model's input takes "
                     + settings.inputWidth());
         }
-        if (data.classes() > settings.outputWidth()) {
+        // One sigmoid output trained by binary cross-entropy takes labels 0 and 1.
+        int classes = settings.outputWidth() == 1 && settings.loss().equals("binary_cross_entropy") ? 2 : settings.outputWidth();
+        if (data.classes() > classes) {
             throw new DataException(data.name() + ": labels go up to " + (data.classes() - 1) + ", but the model has "
-                    + settings.outputWidth() + " outputs");
+                    + settings.outputWidth() + " output" + (classes == 2 ? " (labels 0 and 1)" : "s"));
         }
     }
 
@@ -558,6 +599,7 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
     public void load(Path file) throws IOException {
         long tracked = ParameterFiles.read(file, specs, params, statisticSpecs, statistics);
         if (tracked >= 0) batchesTracked = tracked;
+        lsuvPending = false;
         float[] averaged = averagedParameters();
         if (averaged != null) System.arraycopy(params, 0, averaged, 0, params.length);
     }

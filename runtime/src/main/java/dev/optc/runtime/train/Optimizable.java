@@ -14,6 +14,11 @@ public abstract class Optimizable {
     protected final float[] grads;
     /** The factor the fused update multiplies every gradient by: below 1 when the gradient norm is clipped. */
     protected double gradientScale = 1.0;
+    /**
+     * With several optimizer groups, the only one {@link #update} and {@link #lookahead} run (block coordinate
+     * descent's current block); −1, the default, runs them all.
+     */
+    protected int activeGroup = -1;
 
     /** ε₀ of each scheduled hyperparameter, taken when the schedule first runs; later runs continue from it. */
     private double[] scheduleStart;

@@ -3,7 +3,7 @@ package dev.optc.runtime.train;
 /**
  * The recipe's settings a generated trainer was compiled with.
  *
- * @param loss       {@code softmax_cross_entropy} or {@code mse}
+ * @param loss       {@code softmax_cross_entropy}, {@code cross_entropy}, {@code binary_cross_entropy}, {@code mse} or {@code l1}
  * @param batch      examples per step; 0 means the whole training set (full batch)
  * @param clipNorm   the largest global gradient norm before the gradient is scaled down; 0 for no clipping
  * @param accumulate how many batches' gradients are averaged into one step

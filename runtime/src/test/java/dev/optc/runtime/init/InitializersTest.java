@@ -243,7 +243,7 @@ class InitializersTest {
         assertEquals("orthogonal: gain must be positive and finite, got NaN", error("orthogonal", Double.NaN, 3, 4));
         assertEquals("constant: value must be a finite float, got 1.0E300", error("constant", 1e300, 1, 4));
         assertEquals("unknown initialization xavier; known: glorot_uniform, glorot_normal, he_uniform, he_normal, uniform_fan_in, "
-                + "orthogonal, sparse, constant", error("xavier", 0, 2, 2));
+                + "orthogonal, sparse, constant, lsuv", error("xavier", 0, 2, 2));
         assertEquals("he_uniform: negative shape [-1, 3]", error("he_uniform", 0, -1, 3));
     }
 
