@@ -3,7 +3,6 @@ package dev.optc.cli;
 import dev.optc.api.CompiledRecipe;
 import dev.optc.api.StagedRun;
 import dev.optc.runtime.EpochReport;
-import dev.optc.runtime.Evaluation;
 import dev.optc.runtime.ParameterSpec;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.TrainResult;
@@ -59,17 +58,7 @@ final class StagedTraining {
                     }
                 });
         CompiledTrainer trainer = result.trainer();
-        Path weights = dir.resolve("final.safetensors");
-        trainer.save(weights);
-        if (split.validation() != null) {
-            Evaluation v = trainer.evaluate(split.validation());
-            stdout.printf(Locale.ROOT, "final validation accuracy %.4f, loss %.4f%n", v.accuracy(), v.loss());
-        }
-        if (test != null) {
-            Evaluation t = trainer.evaluate(test);
-            stdout.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f (%d rows of %s)%n", t.accuracy(), t.loss(), t.rows(), test.name());
-        }
-        stdout.println("wrote " + weights);
+        FinalWeights.saveAndScore(trainer, dir, split, test, stdout);
         return 0;
     }
 

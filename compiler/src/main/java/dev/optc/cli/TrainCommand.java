@@ -6,7 +6,6 @@ import dev.optc.api.Optc;
 import dev.optc.check.CheckedRecipe;
 import dev.optc.diagnostics.DiagnosticRenderer;
 import dev.optc.runtime.EpochReport;
-import dev.optc.runtime.Evaluation;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.Trainer;
 import dev.optc.runtime.data.DataException;
@@ -132,17 +131,7 @@ final class TrainCommand implements Callable<Integer> {
                 stdout.println("stopped early: no improvement for " + recipe.progress().stop().patience()
                         + " epochs; keeping the weights of epoch " + result.bestEpoch());
             }
-            Path weights = dir.resolve("final.safetensors");
-            trainer.save(weights);
-            if (split.validation() != null) {
-                Evaluation v = trainer.evaluate(split.validation());
-                stdout.printf(Locale.ROOT, "final validation accuracy %.4f, loss %.4f%n", v.accuracy(), v.loss());
-            }
-            if (test != null) {
-                Evaluation t = trainer.evaluate(test);
-                stdout.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f (%d rows of %s)%n", t.accuracy(), t.loss(), t.rows(), test.name());
-            }
-            stdout.println("wrote " + weights);
+            FinalWeights.saveAndScore(trainer, dir, split, test, stdout);
             return 0;
         } catch (CompilationFailed e) {
             System.err.print(e.getMessage());
