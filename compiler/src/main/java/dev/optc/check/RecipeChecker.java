@@ -455,8 +455,9 @@ public final class RecipeChecker {
 
     CheckedRecipe.OptimizerChoice optimizer(Expr value) {
         if (SolverChecker.isSolver(value)) {
-            diagnostics.error(value.span(), "E049", "full-batch solvers minimize objectives in this version of optc",
-                    "train a model with an update rule such as sgd or adam");
+            // Reached for a per-layer list or a stage's optimizer: a solver takes every parameter at once.
+            diagnostics.error(value.span(), "E049", "a full-batch solver trains a model only as the recipe's one `optimizer` in this version of optc",
+                    "write `optimizer = " + value.span().text() + "` with `batch = full`, or use an update rule such as sgd or adam here");
             return null;
         }
         Expr.Call call = value instanceof Expr.Call c ? c : null;
