@@ -102,7 +102,11 @@ public final class RecipeChecker {
         CheckedRecipe.DataSpec data = settings.containsKey("data") ? sources.check(settings.get("data").value(), true) : null;
         CheckedRecipe.DataSpec test = settings.containsKey("test") ? sources.check(settings.get("test").value(), false) : null;
         CheckedRecipe.Loss loss = settings.containsKey("loss") ? loss(settings.get("loss").value()) : null;
-        List<CheckedRecipe.OptimizerGroup> groups = settings.containsKey("optimizer")
+        // A full-batch solver (8.6) takes the place of the update rule: it minimizes the loss over the training split.
+        Expr solverValue = settings.containsKey("optimizer") && SolverChecker.isSolver(settings.get("optimizer").value())
+                ? settings.get("optimizer").value() : null;
+        SolverChoice solver = solverValue == null ? null : new SolverChecker(diagnostics).check(solverValue);
+        List<CheckedRecipe.OptimizerGroup> groups = settings.containsKey("optimizer") && solverValue == null
                 ? optimizerGroups(settings.get("optimizer").value(), model) : null;
         CheckedRecipe.OptimizerChoice optimizer = groups == null ? null : groups.get(0).choice();
         // `from(...)` takes some layers from a checkpoint (the stage plan's transfer); the others start as by default.
@@ -125,7 +129,9 @@ public final class RecipeChecker {
                 groups = List.of(new CheckedRecipe.OptimizerGroup(optimizer, layerNames(model)));
             }
         }
+        if (solver != null) new ModelSolverChecker(diagnostics).check(solver, solverValue, settings, model, batch);
         CheckedRecipe.Around around = !contenders.isEmpty() ? contenders.get(0).around()
+                : solverValue != null ? CheckedRecipe.Around.NONE
                 : new AroundChecker(diagnostics).check(groupSettings(settings, groups), optimizer);
         if (model != null && loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY
                 && model.output() instanceof ModelGraph.Activation a && a.kind() == ModelGraph.ActivationKind.SOFTMAX) {
@@ -139,10 +145,11 @@ public final class RecipeChecker {
                     + "so `shuffle = none` cannot hold", "remove `shuffle`, or the curriculum");
         }
         if (model != null && loss != null) LossPairing.check(loss, model, settings.get("loss").value(), diagnostics);
-        if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || optimizer == null) {
+        if (diagnostics.errorCount() > errorsBefore || model == null || data == null || loss == null || (optimizer == null && solver == null)) {
             return null;
         }
         ProgressChecker.Progress progress = new ProgressChecker(diagnostics).check(settings);
+        if (solver != null) ModelSolverChecker.monitor(progress.monitor(), settings.get("monitor"), solver.kind(), diagnostics);
         if (progress.stop() != null && !progress.stop().watch().startsWith("train") && (data == null || data.source().validation() == 0)) {
             diagnostics.error(settings.get("stop").value().span(), "E040", "early stopping watches " + progress.stop().watch()
                     + ", but the data holds out no validation rows", "add `validation: 0.2` to the data source, or watch train.loss");
@@ -156,7 +163,7 @@ public final class RecipeChecker {
         }
         if (diagnostics.errorCount() > errorsBefore) return null;
         return new CheckedRecipe(recipe, model, null, 0, data, test, loss, optimizer, init, batch, epochs, shuffle, dropLast, seed,
-                around, null, progress, groups, contenders, null, null, stages, curriculum, List.of());
+                around, solver, progress, groups == null ? List.of() : groups, contenders, null, null, stages, curriculum, List.of());
     }
 
     private CheckedRecipe objectiveRecipe(Decl.RecipeDecl recipe, Map<String, Decl.Setting> settings, int errorsBefore) {
@@ -448,8 +455,9 @@ public final class RecipeChecker {
 
     CheckedRecipe.OptimizerChoice optimizer(Expr value) {
         if (SolverChecker.isSolver(value)) {
-            diagnostics.error(value.span(), "E049", "full-batch solvers minimize objectives in this version of optc",
-                    "train a model with an update rule such as sgd or adam");
+            // Reached for a per-layer list or a stage's optimizer: a solver takes every parameter at once.
+            diagnostics.error(value.span(), "E049", "a full-batch solver trains a model only as the recipe's one `optimizer` in this version of optc",
+                    "write `optimizer = " + value.span().text() + "` with `batch = full`, or use an update rule such as sgd or adam here");
             return null;
         }
         Expr.Call call = value instanceof Expr.Call c ? c : null;

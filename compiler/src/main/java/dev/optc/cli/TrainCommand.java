@@ -98,7 +98,8 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, String> info = new LinkedHashMap<>();
             info.put("source", file.toString());
             info.put("parameters", Integer.toString(trainer.parameters().stream().mapToInt(p -> p.size()).sum()));
-            info.put("optimizer", recipe.optimizer() == null ? "none" : recipe.optimizer().rule().name().text());
+            info.put("optimizer", recipe.optimizer() != null ? recipe.optimizer().rule().name().text()
+                    : recipe.solver() != null ? recipe.solver().kind() : "none");
             info.put("batch", recipe.batch() == 0 ? "full" : Integer.toString(recipe.batch()));
             info.put("seed", Long.toString(seed != null ? seed : recipe.seed()));
             info.put("training rows", Integer.toString(split.train().rows()));

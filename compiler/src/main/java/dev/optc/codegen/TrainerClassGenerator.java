@@ -48,15 +48,16 @@ public final class TrainerClassGenerator {
         cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, BASE, null);
         cw.visitSource(source, null);
 
+        // A full-batch solver has no optimizer expression of an update rule: its lines are the recipe's.
+        int updateLine = recipe.optimizer() != null ? recipe.optimizer().span().line() : recipe.decl().span().line();
         OptimizerMembers members = new OptimizerMembers(owner, groups(recipe, program, kernels), program.parameterCount(),
-                recipe.optimizer().span().line());
+                updateLine);
         members.declare(cw);
         for (Buffer b : program.buffers()) {
             if (!b.equals(program.input())) cw.visitField(ACC_PRIVATE, TensorOpGenerator.field(b), "[F", null, null).visitEnd();
         }
 
         int line = recipe.decl().span().line();
-        int updateLine = recipe.optimizer().span().line();
         constructor(cw, owner, recipe, program, members, line);
         allocate(cw, owner, program, line);
         computeGradients(cw, owner, program, line);
@@ -73,6 +74,7 @@ public final class TrainerClassGenerator {
      * when its name is {@code L.<something>}), merged into sorted [from, to) ranges.
      */
     static List<OptimizerMembers.Group> groups(CheckedRecipe recipe, TensorProgram program, List<UpdateKernel> kernels) {
+        if (recipe.optimizerGroups().isEmpty()) return List.of(new OptimizerMembers.Group(kernels.get(0), null, null));
         if (kernels.size() == 1) {
             // One rule: over the whole buffer, unless a stage leaves frozen layers out of its group.
             int[] ranges = ranges(recipe.optimizerGroups().get(0), program);
@@ -141,8 +143,10 @@ public final class TrainerClassGenerator {
         mv.visitInsn(recipe.progress().checkpointBest() ? ICONST_1 : ICONST_0);
         earlyStopping(mv, recipe.progress().stop());
         curriculum(mv, recipe.curriculum());
+        ObjectiveClassGenerator.solver(mv, recipe.solver());
         mv.visitMethodInsn(INVOKESPECIAL, SETTINGS, "<init>", "(Ljava/lang/String;IILjava/lang/String;IIZZJIDI[L" + SCHEDULE
-                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";IZL" + EARLY + ";L" + CURRICULUM + ";)V", false);
+                + ";L" + DATA_SOURCE + ";L" + DATA_SOURCE + ";IZL" + EARLY + ";L" + CURRICULUM
+                + ";Ldev/optc/runtime/solvers/SolverChoice;)V", false);
         parameterSpecs(mv, program.parameters());
         parameterSpecs(mv, program.statistics());
         mv.visitVarInsn(ALOAD, 1);

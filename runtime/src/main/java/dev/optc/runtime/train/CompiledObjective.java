@@ -3,7 +3,6 @@ package dev.optc.runtime.train;
 import dev.optc.runtime.ParameterSpec;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.checkpoint.ParameterFiles;
-import dev.optc.runtime.solvers.DifferentiableFunction;
 import dev.optc.runtime.solvers.Minimizer;
 import dev.optc.runtime.solvers.SolverChoice;
 import dev.optc.runtime.solvers.SolverSettings;
@@ -112,49 +111,22 @@ public abstract class CompiledObjective extends Optimizable {
         return new Minimization(values, valueAt(result), result, trajectory, gradientEvaluations, averagedTrajectory);
     }
 
-    /**
-     * Minimization by a full-batch solver (8.6): it sees J and ∇J as functions of a double vector; each evaluation
-     * rounds the point to the float parameters and runs the compiled J and ∇J. Hessian-vector products (Newton) are
-     * central differences of the gradient with a step suited to float precision.
-     */
+    /** Minimization by a full-batch solver (8.6), which sees J and ∇J through {@link FloatParameterFunction}. */
     private Minimization solve(StepListener listener) {
         SolverChoice choice = settings.solver();
-        DifferentiableFunction function = new DifferentiableFunction() {
-            @Override
-            public int dimension() { return params.length; }
-
-            @Override
-            public double valueAndGradient(double[] x, double[] gradient) {
-                for (int i = 0; i < x.length; i++) params[i] = (float) x[i];
-                gradientEvaluations++;
-                double value = computeGradients();
-                for (int i = 0; i < gradient.length; i++) gradient[i] = grads[i];
-                return value;
-            }
-
-            @Override
-            public void hessianVectorProduct(double[] x, double[] v, double[] out) {
-                DifferentiableFunction.centralDifferenceHessianVectorProduct(this, x, v, out, Math.ulp(1f));
-            }
-        };
-        double[] start = new double[params.length];
-        for (int i = 0; i < start.length; i++) start[i] = params[i];
+        FloatParameterFunction function = new FloatParameterFunction(params, grads, this::computeGradients);
         List<Double> values = new java.util.ArrayList<>();
-        Minimizer.Result result = choice.minimizer().minimize(function, start,
+        Minimizer.Result result = choice.minimizer().minimize(function, FloatParameterFunction.start(params),
                 SolverSettings.of(choice.tolerance(), steps), (iteration, x, value) -> {
                     if (iteration > 0) listener.stepped(iteration, value);
                     values.add(value);
                 });
-        for (int i = 0; i < params.length; i++) params[i] = (float) result.x()[i];
+        gradientEvaluations += function.evaluations();
+        FloatParameterFunction.store(result.x(), params);
         step = result.iterations();
-        float[][] trajectory = new float[result.trajectory().size()][];
-        for (int k = 0; k < trajectory.length; k++) {
-            double[] x = result.trajectory().get(k);
-            trajectory[k] = new float[x.length];
-            for (int i = 0; i < x.length; i++) trajectory[k][i] = (float) x[i];
-        }
         double[] valueArray = values.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Minimization(valueArray, valueAt(params), params.clone(), trajectory, gradientEvaluations, null);
+        return new Minimization(valueArray, valueAt(params), params.clone(), FloatParameterFunction.toFloat(result.trajectory()),
+                gradientEvaluations, null);
     }
 
     /**

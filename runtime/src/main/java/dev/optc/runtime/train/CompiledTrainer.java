@@ -186,6 +186,9 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         // A resumed run trains up to its recipe's epochs; otherwise every fit trains that many more.
         int lastEpoch = resumed ? Math.max(completedEpochs, epochs) : completedEpochs + epochs;
         resumed = false;
+        if (settings.solver() != null) {
+            return new FullBatchSolve(this, train).fit(validation, listener, completedEpochs + 1, lastEpoch - completedEpochs);
+        }
         List<EpochReport> reports = new ArrayList<>();
         CurriculumSampler curriculum = curriculumFor(n);
         ConditioningMonitor conditioning = monitorCurvature ? ConditioningMonitor.of(n, settings.batch(), stream(MONITOR, 0)) : null;
@@ -273,6 +276,20 @@ public abstract class CompiledTrainer extends Optimizable implements Trainer {
         if (best != null) restore(best);
         gradientScale = 1.0;
         return new TrainResult(List.copyOf(reports), best != null ? bestEpoch : completedEpochs, stoppedEarly);
+    }
+
+    /** For {@link FullBatchSolve}: the mean loss over the given rows of {@code data} as one batch, gradient in {@link #grads}. */
+    double fullBatchGradients(Dataset data, int[] rows) {
+        ensureCapacity(rows.length);
+        gather(data, rows, 0, rows.length);
+        batchesTracked++;
+        return computeGradients(rows.length);
+    }
+
+    /** For {@link FullBatchSolve}: one solver iteration counts as a step and an epoch. */
+    void solverIterated() {
+        step++;
+        completedEpochs++;
     }
 
     /** Weights and statistics at one epoch, kept to be restored when early stopping ends training. */

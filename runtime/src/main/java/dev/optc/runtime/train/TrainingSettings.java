@@ -14,12 +14,24 @@ package dev.optc.runtime.train;
  * @param checkpointBest  write the best weights (by validation loss) whenever they improve
  * @param stop       early stopping, or null
  * @param curriculum the order of examples by difficulty (8.7.6), or null
+ * @param solver     a full-batch solver (8.6) that minimizes the loss over the whole training split instead of the
+ *                   update rule, one iteration per epoch; or null
  */
 public record TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
                                boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
                                int accumulate, Schedule[] schedules, dev.optc.runtime.data.DataSource data,
                                dev.optc.runtime.data.DataSource test, int checkpointEvery, boolean checkpointBest,
-                               EarlyStopping stop, CurriculumPlan curriculum) {
+                               EarlyStopping stop, CurriculumPlan curriculum, dev.optc.runtime.solvers.SolverChoice solver) {
+
+    /** Settings without a full-batch solver. */
+    public TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
+                            boolean shuffle, boolean dropLast, long seed, int parameterCount, double clipNorm,
+                            int accumulate, Schedule[] schedules, dev.optc.runtime.data.DataSource data,
+                            dev.optc.runtime.data.DataSource test, int checkpointEvery, boolean checkpointBest,
+                            EarlyStopping stop, CurriculumPlan curriculum) {
+        this(recipe, inputWidth, outputWidth, loss, batch, epochs, shuffle, dropLast, seed, parameterCount, clipNorm,
+                accumulate, schedules, data, test, checkpointEvery, checkpointBest, stop, curriculum, null);
+    }
 
     /** Settings without a curriculum. */
     public TrainingSettings(String recipe, int inputWidth, int outputWidth, String loss, int batch, int epochs,
@@ -28,6 +40,6 @@ public record TrainingSettings(String recipe, int inputWidth, int outputWidth, S
                             dev.optc.runtime.data.DataSource test, int checkpointEvery, boolean checkpointBest,
                             EarlyStopping stop) {
         this(recipe, inputWidth, outputWidth, loss, batch, epochs, shuffle, dropLast, seed, parameterCount, clipNorm,
-                accumulate, schedules, data, test, checkpointEvery, checkpointBest, stop, null);
+                accumulate, schedules, data, test, checkpointEvery, checkpointBest, stop, null, null);
     }
 }
