@@ -1,6 +1,6 @@
 package dev.optc.benchmark;
 
-import dev.optc.runtime.report.Json;
+import dev.optc.runtime.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

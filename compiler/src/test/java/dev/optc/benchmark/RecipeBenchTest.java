@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.optc.api.CompiledRecipe;
 import dev.optc.api.Optc;
-import dev.optc.runtime.report.Json;
+import dev.optc.runtime.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,8 +76,8 @@ class RecipeBenchTest {
         Map<String, Object> json = (Map<String, Object>) Json.parse(BenchReportJson.write(report));
         @SuppressWarnings("unchecked")
         Map<String, Object> bnJson = (Map<String, Object>) ((List<Object>) json.get("batch_norm")).get(0);
-        positive((Double) bnJson.get("forward_backward_ns"), "json batch norm");
-        positive((Double) bnJson.get("ns_per_element"), "json batch norm");
+        positive(((Number) bnJson.get("forward_backward_ns")).doubleValue(), "json batch norm");
+        positive(((Number) bnJson.get("ns_per_element")).doubleValue(), "json batch norm");
         assertTrue(BenchReportText.write(report).contains("h1_bn"), "the text names the batch-norm layer");
     }
 

@@ -126,7 +126,7 @@ public final class HtmlReport {
         page.append("<table class=\"run\">\n<caption>Run</caption>\n");
         for (Map.Entry<String, Object> e : run.entrySet()) {
             Object v = e.getValue();
-            row(page, e.getKey(), v instanceof Double d ? number(d) : String.valueOf(v));
+            row(page, e.getKey(), v instanceof Number n ? number(n.doubleValue()) : String.valueOf(v));
         }
         if (run.containsKey("started") && !run.containsKey("finished")) {
             row(page, "finished", "— (still running, or stopped before the end)");

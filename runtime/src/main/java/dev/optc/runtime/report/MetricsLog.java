@@ -1,5 +1,6 @@
 package dev.optc.runtime.report;
 
+import dev.optc.runtime.json.Json;
 import dev.optc.runtime.EpochReport;
 import dev.optc.runtime.ParameterSpec;
 import dev.optc.runtime.Trainer;
@@ -88,7 +89,7 @@ public final class MetricsLog implements Closeable {
                 } catch (Json.SyntaxError e) {
                     break;
                 }
-                if (!(epoch instanceof Double d) || d > completedEpochs) break;
+                if (!(epoch instanceof Number d) || d.doubleValue() > completedEpochs) break;
                 kept.add(line);
             }
         }

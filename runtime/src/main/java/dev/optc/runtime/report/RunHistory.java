@@ -1,5 +1,6 @@
 package dev.optc.runtime.report;
 
+import dev.optc.runtime.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public record RunHistory(Map<String, Object> run, SequencedSet<String> keys, Lis
             String key = (String) e.getKey();
             switch (e.getValue()) {
                 case null -> figures.put(key, Double.NaN);
-                case Double d -> figures.put(key, d);
+                case Number n -> figures.put(key, n.doubleValue());
                 default -> throw new ReportException(file + ":" + number + ": \"" + key + "\" is not a number");
             }
         }

@@ -307,7 +307,7 @@ class SafetensorsTest {
     void invalidJsonIsRejectedWithItsPosition() throws IOException {
         assertEquals("t.safetensors: invalid header JSON at character 6: expected ':'", error("{\"a\" 1}", new byte[0]));
         assertEquals("t.safetensors: invalid header JSON at character 1: unexpected character 'x'", error("x", new byte[0]));
-        assertEquals("t.safetensors: invalid header JSON at character 4: unexpected text after the header object", error("{} x", new byte[0]));
+        assertEquals("t.safetensors: invalid header JSON at character 4: unexpected text after the value", error("{} x", new byte[0]));
         assertEquals("t.safetensors: invalid header JSON at character 2: expected a key in double quotes", error("{,}", new byte[0]));
         assertEquals("t.safetensors: invalid header JSON at character 2: unterminated string", error("\"", new byte[0]));
         assertEquals("t.safetensors: invalid header JSON at character 16: duplicate key \"a\"", error("{\"a\":{},\"b\":{},\"a\":{}}", new byte[0]));

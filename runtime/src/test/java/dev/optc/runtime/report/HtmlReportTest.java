@@ -146,7 +146,7 @@ class HtmlReportTest {
                 {"epoch":2,"train_loss":}
                 """);
         ReportException e = assertThrows(ReportException.class, () -> HtmlReport.write(run, null, dir.resolve("r.html")));
-        assertEquals(run.resolve("metrics.jsonl") + ":2: not valid JSON: unexpected '}' at column 25", e.getMessage());
+        assertEquals(run.resolve("metrics.jsonl") + ":2: not valid JSON: unexpected character '}' at character 25", e.getMessage());
         assertFalse(Files.exists(dir.resolve("r.html")));
 
         Path cut = run("{\"epoch\":1,\"train_loss\":1.0}\n{\"epoch\":2,\"train_lo");

@@ -1,5 +1,6 @@
 package dev.optc.runtime.report;
 
+import dev.optc.runtime.json.Json;
 import dev.optc.runtime.EpochReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,6 +129,6 @@ class MetricsLogTest {
         written.put("x", List.of(1, 2.5, Double.POSITIVE_INFINITY));
         assertEquals("{\"k\":\"tab\\tquote\\\"\",\"n\":null,\"x\":[1,2.5,null]}", Json.write(written));
         Json.SyntaxError e = assertThrows(Json.SyntaxError.class, () -> Json.parse("{\"a\":1,}"));
-        assertEquals(8, e.column());
+        assertEquals(8, e.position());
     }
 }
