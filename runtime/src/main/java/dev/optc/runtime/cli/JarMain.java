@@ -2,10 +2,12 @@ package dev.optc.runtime.cli;
 
 import dev.optc.runtime.EpochReport;
 import dev.optc.runtime.Evaluation;
+import dev.optc.runtime.TrainListener;
 import dev.optc.runtime.TrainOptions;
 import dev.optc.runtime.data.DataException;
 import dev.optc.runtime.data.DataSource;
 import dev.optc.runtime.data.Dataset;
+import dev.optc.runtime.report.ProgressBar;
 import dev.optc.runtime.train.CompiledTrainer;
 import dev.optc.runtime.train.TrainingDiverged;
 import java.io.IOException;
@@ -78,7 +80,20 @@ public final class JarMain {
         Dataset.Split split = trainingData(trainer, options);
         System.out.printf(Locale.ROOT, "training %s: %d training rows, %d validation rows%n", trainer.recipeName(),
                 split.train().rows(), split.validation() == null ? 0 : split.validation().rows());
-        trainer.fit(split.train(), split.validation(), JarMain::print);
+        // As `optc train` does: a bar within each epoch on a terminal, replaced by the epoch's line; elsewhere the lines.
+        ProgressBar bar = ProgressBar.forStandardOutput(System.out);
+        trainer.fit(split.train(), split.validation(), new TrainListener() {
+            @Override
+            public void epochEnded(EpochReport report) {
+                bar.clear();
+                print(report);
+            }
+
+            @Override
+            public void batchEnded(int epoch, int epochs, int batch, int batches, double runningLoss, double seconds) {
+                bar.batch(epoch, epochs, batch, batches, runningLoss, seconds);
+            }
+        });
         report(trainer, split.validation(), testData(trainer, options));
         Path dir = options.out != null ? options.out : Path.of("runs", trainer.recipeName());
         Files.createDirectories(dir);
