@@ -4,10 +4,8 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.optc.check.CheckedRecipe;
 import dev.optc.ir.ObjectiveProgram;
-import dev.optc.ir.ParameterSlice;
 import dev.optc.ir.UpdateKernel;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.objectweb.asm.MethodVisitor;
 
@@ -34,18 +32,7 @@ final class BlockGroups {
 
     /** The block's tensors as sorted, merged [from, to) offset pairs. */
     static int[] ranges(CheckedRecipe.Block block, ObjectiveProgram program) {
-        List<ParameterSlice> mine = program.parameters().stream().filter(p -> block.tensors().contains(p.name()))
-                .sorted(Comparator.comparingInt(ParameterSlice::offset)).toList();
-        List<Integer> ranges = new ArrayList<>();
-        for (ParameterSlice p : mine) {
-            int last = ranges.size() - 1;
-            if (last > 0 && ranges.get(last) == p.offset()) ranges.set(last, p.offset() + p.size());
-            else {
-                ranges.add(p.offset());
-                ranges.add(p.offset() + p.size());
-            }
-        }
-        return ranges.stream().mapToInt(Integer::intValue).toArray();
+        return ParameterRanges.of(program.parameters(), p -> block.tensors().contains(p.name()));
     }
 
     /** {@code this.setBlocks(new ObjectiveBlock[] {new ObjectiveBlock(name, ranges, steps, solver), ...})}. */
@@ -61,15 +48,7 @@ final class BlockGroups {
             mv.visitTypeInsn(NEW, BLOCK);
             mv.visitInsn(DUP);
             mv.visitLdcInsn(String.join(", ", block.tensors()));
-            int[] ranges = ranges(block, program);
-            mv.visitLdcInsn(ranges.length);
-            mv.visitIntInsn(NEWARRAY, T_INT);
-            for (int r = 0; r < ranges.length; r++) {
-                mv.visitInsn(DUP);
-                mv.visitLdcInsn(r);
-                mv.visitLdcInsn(ranges[r]);
-                mv.visitInsn(IASTORE);
-            }
+            ParameterRanges.pushIntArray(mv, ranges(block, program));
             mv.visitLdcInsn(block.steps());
             ObjectiveClassGenerator.solver(mv, block.solver());
             mv.visitMethodInsn(INVOKESPECIAL, BLOCK, "<init>", "(Ljava/lang/String;[IILdev/optc/runtime/solvers/SolverChoice;)V", false);

@@ -138,14 +138,7 @@ final class OptimizerMembers {
         int[] ranges = groups.get(g).ranges();
         if (ranges != null) {
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitLdcInsn(ranges.length);
-            mv.visitIntInsn(NEWARRAY, T_INT);
-            for (int r = 0; r < ranges.length; r++) {
-                mv.visitInsn(DUP);
-                mv.visitLdcInsn(r);
-                mv.visitLdcInsn(ranges[r]);
-                mv.visitInsn(IASTORE);
-            }
+            ParameterRanges.pushIntArray(mv, ranges);
             mv.visitFieldInsn(PUTFIELD, owner, "ranges" + suffix(g), "[I");
         }
         // The backend is chosen once per JVM, and per kernel from its shape (Backend.forKernel); the vector class is

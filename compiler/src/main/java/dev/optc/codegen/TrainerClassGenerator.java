@@ -10,7 +10,6 @@ import dev.optc.ir.TensorOp;
 import dev.optc.ir.TensorProgram;
 import dev.optc.ir.UpdateKernel;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.objectweb.asm.ClassWriter;
@@ -91,19 +90,7 @@ public final class TrainerClassGenerator {
 
     /** The sorted, merged [from, to) offsets of a group's layers' tensors. */
     private static int[] ranges(CheckedRecipe.OptimizerGroup group, TensorProgram program) {
-        List<ParameterSlice> mine = program.parameters().stream()
-                .filter(p -> group.layers().stream().anyMatch(l -> p.name().startsWith(l + ".")))
-                .sorted(Comparator.comparingInt(ParameterSlice::offset)).toList();
-        List<Integer> ranges = new ArrayList<>();
-        for (ParameterSlice p : mine) {
-            int last = ranges.size() - 1;
-            if (last > 0 && ranges.get(last) == p.offset()) ranges.set(last, p.offset() + p.size());
-            else {
-                ranges.add(p.offset());
-                ranges.add(p.offset() + p.size());
-            }
-        }
-        return ranges.stream().mapToInt(Integer::intValue).toArray();
+        return ParameterRanges.of(program.parameters(), p -> group.layers().stream().anyMatch(l -> p.name().startsWith(l + ".")));
     }
 
     /** `digits` → `DigitsTrainer`, `fashion_mlp` → `FashionMlpTrainer`. */
@@ -235,14 +222,7 @@ public final class TrainerClassGenerator {
             mv.visitInsn(DUP);
             mv.visitLdcInsn(p.name());
             mv.visitLdcInsn(p.offset());
-            mv.visitLdcInsn(p.shape().length);
-            mv.visitIntInsn(NEWARRAY, T_INT);
-            for (int d = 0; d < p.shape().length; d++) {
-                mv.visitInsn(DUP);
-                mv.visitLdcInsn(d);
-                mv.visitLdcInsn(p.shape()[d]);
-                mv.visitInsn(IASTORE);
-            }
+            ParameterRanges.pushIntArray(mv, p.shape());
             mv.visitLdcInsn(p.init());
             mv.visitLdcInsn(p.fanIn());
             mv.visitLdcInsn(p.fanOut());

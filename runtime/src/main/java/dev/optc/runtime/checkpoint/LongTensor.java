@@ -13,14 +13,7 @@ public record LongTensor(int[] shape, long[] data) {
 
     public LongTensor {
         shape = shape.clone();
-        long elements = 1;
-        for (int size : shape) {
-            if (size < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
-            elements = Math.min(elements * size, Integer.MAX_VALUE + 1L);
-        }
-        if (elements != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + elements + " elements, data has " + data.length);
-        }
+        Tensor.checkElements(shape, data.length);
     }
 
     /** A rank-0 tensor holding one value, as PyTorch stores a counter. */

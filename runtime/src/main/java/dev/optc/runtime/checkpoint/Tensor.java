@@ -15,15 +15,20 @@ public record Tensor(int[] shape, float[] data) {
 
     public Tensor {
         shape = shape.clone();
+        checkElements(shape, data.length);
+    }
+
+    /** Throws unless {@code shape} holds exactly {@code length} elements (shared with {@link LongTensor}). */
+    static void checkElements(int[] shape, int length) {
         long elements = 1;
         for (int size : shape) {
             if (size < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             // Saturate just past the array limit: no overflow, and a later zero dimension still gives zero.
             elements = Math.min(elements * size, Integer.MAX_VALUE + 1L);
         }
-        if (elements != data.length) {
+        if (elements != length) {
             String count = elements > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : String.valueOf(elements);
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + count + " elements, data has " + data.length);
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + count + " elements, data has " + length);
         }
     }
 
