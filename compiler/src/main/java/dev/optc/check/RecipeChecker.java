@@ -132,7 +132,7 @@ public final class RecipeChecker {
         if (solver != null) new ModelSolverChecker(diagnostics).check(solver, solverValue, settings, model, batch);
         CheckedRecipe.Around around = !contenders.isEmpty() ? contenders.get(0).around()
                 : solverValue != null ? CheckedRecipe.Around.NONE
-                : new AroundChecker(diagnostics).check(groupSettings(settings, groups), optimizer);
+                : new AroundChecker(diagnostics).check(settings, rules(optimizer, groups));
         if (model != null && loss == CheckedRecipe.Loss.SOFTMAX_CROSS_ENTROPY
                 && model.output() instanceof ModelGraph.Activation a && a.kind() == ModelGraph.ActivationKind.SOFTMAX) {
             diagnostics.warning(a.span(), "W001", "`softmax_cross_entropy` applies softmax itself, so this softmax is applied twice",
@@ -429,28 +429,10 @@ public final class RecipeChecker {
         return names;
     }
 
-    /**
-     * The settings AroundChecker sees. With several groups its checks against the first rule's hyperparameters would
-     * not cover the others: schedules are refused here, and the others' names are checked against decay/clip/average.
-     */
-    private Map<String, Decl.Setting> groupSettings(Map<String, Decl.Setting> settings, List<CheckedRecipe.OptimizerGroup> groups) {
-        if (groups == null || groups.size() < 2) return settings;
-        Map<String, Decl.Setting> out = new LinkedHashMap<>(settings);
-        Decl.Setting schedule = out.remove("schedule");
-        if (schedule != null) {
-            diagnostics.error(schedule.name().span(), "E090", "`schedule` with per-layer optimizer groups is not implemented in this version of optc",
-                    "use one optimizer for all layers, or set the groups' hyperparameters (`h1.lr`) from Java between epochs");
-        }
-        for (CheckedRecipe.OptimizerGroup g : groups.subList(1, groups.size())) {
-            for (String name : g.choice().hyperparameters().keySet()) {
-                String setting = name.equals("average_decay") ? "average" : name;
-                if (AroundChecker.RESERVED.contains(name) && out.containsKey(setting)) {
-                    diagnostics.error(g.choice().span(), "E044", "optimizer `" + g.choice().rule().name().text() + "` has a hyperparameter `"
-                            + name + "`, which the recipe's own `" + setting + "` setting also uses", "rename the hyperparameter in the optimizer");
-                }
-            }
-        }
-        return out;
+    /** The rules AroundChecker sees: one, or with several per-layer groups each under its group's name. */
+    private static List<AroundChecker.Rule> rules(CheckedRecipe.OptimizerChoice optimizer, List<CheckedRecipe.OptimizerGroup> groups) {
+        if (groups == null || groups.size() < 2) return optimizer == null ? List.of() : List.of(new AroundChecker.Rule(null, optimizer));
+        return groups.stream().filter(g -> g.choice() != null).map(g -> new AroundChecker.Rule(g.name(), g.choice())).toList();
     }
 
     CheckedRecipe.OptimizerChoice optimizer(Expr value) {

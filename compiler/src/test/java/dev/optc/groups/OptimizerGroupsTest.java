@@ -258,10 +258,73 @@ class OptimizerGroupsTest {
         assertEquals("an objective has no layers to give their own optimizers", error(source, "E048").message());
     }
 
+    /**
+     * `schedule = linear(to: 0.1 * lr, over: 2 steps)` with two sgd groups schedules each group's lr from its own ε₀,
+     * with `to:` evaluated against that group's lr: ε_k = (1 − k/τ) ε₀ + (k/τ)·0.1·ε₀. Each step is checked
+     * against the interpreter's gradient and the formula, so a group left at its ε₀, or given the other's, fails.
+     */
     @Test
-    void aScheduleWithGroupsIsNotImplemented() {
-        Diagnostic d = error(source("[sgd(lr: 0.1) for h1, adam()]", "schedule = linear(to: 0.01, over: 5 epochs)"), "E090");
-        assertTrue(d.message().contains("`schedule` with per-layer optimizer groups"), d.message());
+    void aScheduleOfLrSchedulesEveryGroupFromItsOwnValue() throws CompilationFailed {
+        CompiledRecipe recipe = compile("[sgd(lr: 0.2) for h1, sgd(lr: 0.05) for out]", "batch = full", "shuffle = none",
+                "epochs = 4", "schedule = linear(to: 0.1 * lr, over: 2 steps)");
+        checkScheduledSteps(recipe, k -> linear(0.2, 0.02, k, 2), k -> linear(0.05, 0.005, k, 2));
+    }
+
+    /** `cosine(...) for h1.lr` schedules group h1's lr only; `out.lr` keeps its value. */
+    @Test
+    void aQualifiedScheduleChangesOnlyItsGroup() throws CompilationFailed {
+        CompiledRecipe recipe = compile("[sgd(lr: 0.2) for h1, sgd(lr: 0.05) for out]", "batch = full", "shuffle = none",
+                "epochs = 4", "schedule = [cosine(over: 3 steps) for h1.lr]");
+        checkScheduledSteps(recipe, k -> 0.5 * 0.2 * (1 + Math.cos(Math.PI * Math.min(1.0, k / 3.0))), k -> 0.05);
+    }
+
+    private static double linear(double from, double to, long k, double tau) {
+        double p = Math.min(1.0, k / tau);
+        return (1 - p) * from + p * to;
+    }
+
+    /** Trains 4 full-batch steps; after each, θ and both groups' lr against sgd with the scheduled rates by hand. */
+    private static void checkScheduledSteps(CompiledRecipe recipe, java.util.function.LongToDoubleFunction h1Lr,
+                                            java.util.function.LongToDoubleFunction outLr) {
+        CompiledTrainer trainer = trainer(recipe);
+        boolean[] h1 = layer(recipe, "h1");
+        double[] theta = toDouble(trainer.flatParameters());
+        double[] input = toDouble(FEATURES);
+        List<double[]> epochs = new ArrayList<>();
+        List<double[]> rates = new ArrayList<>();
+        trainer.fit(new Dataset("memory", FEATURES, LABELS, 4, 2, 3), null, report -> {
+            epochs.add(toDouble(trainer.flatParameters()));
+            rates.add(new double[] {trainer.hyperparameter("h1.lr"), trainer.hyperparameter("out.lr")});
+        });
+        assertEquals(4, epochs.size());
+        for (int k = 0; k < 4; k++) {
+            assertEquals(h1Lr.applyAsDouble(k), rates.get(k)[0], 1e-12 * h1Lr.applyAsDouble(k), "h1.lr at step k = " + k);
+            assertEquals(outLr.applyAsDouble(k), rates.get(k)[1], 1e-12 * outLr.applyAsDouble(k), "out.lr at step k = " + k);
+            TensorInterpreter oracle = new TensorInterpreter(recipe.program(), theta.clone(), LABELS.length);
+            oracle.loss(input, LABELS, true);
+            for (int j = 0; j < theta.length; j++) theta[j] -= (h1[j] ? h1Lr.applyAsDouble(k) : outLr.applyAsDouble(k)) * oracle.grads[j];
+            for (int j = 0; j < theta.length; j++) assertClose(theta[j], epochs.get(k)[j], "θ[" + j + "] after step " + (k + 1));
+        }
+    }
+
+    @Test
+    void aScheduleOfAGroupThatDoesNotExistIsE025WithASuggestion() {
+        Diagnostic d = error(source("[sgd(lr: 0.1) for h1, adam() for out]", "schedule = [linear(to: 0.01, over: 5 epochs) for h2.lr]"), "E025");
+        assertEquals("no optimizer group is named `h2`", d.message());
+        assertTrue(d.hint().contains("h1"), d.hint());
+    }
+
+    @Test
+    void aHyperparameterThatNoGroupHasIsE025() {
+        Diagnostic d = error(source("[sgd(lr: 0.1) for h1, adam() for out]", "schedule = [linear(to: 0.5, over: 5 epochs) for alpha]"), "E025");
+        assertEquals("no optimizer group has a hyperparameter `alpha` to schedule", d.message());
+    }
+
+    @Test
+    void aGroupsLrScheduledTwiceIsE042() {
+        Diagnostic d = error(source("[sgd(lr: 0.1) for h1, adam() for out]",
+                "schedule = [linear(to: 0.01, over: 5 epochs) for lr, cosine(over: 5 epochs) for out.lr]"), "E042");
+        assertEquals("`out.lr` is scheduled twice", d.message());
     }
 
     @Test
