@@ -28,11 +28,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The step count t and the gradient stay fixed from call to call, as a benchmark of one step must; the values
  * stay finite over the calls a run makes. {@link UpdateReport} turns the JSON result into a table.
+ *
+ * <p>Every array starts at the same place relative to a cache line in every fork: {@code -XX:ObjectAlignmentInBytes=64}
+ * puts each object on a 64-byte boundary, so a float array's elements start 16 bytes (its header) past one. That is
+ * where G1 puts every array of 1M and 16M floats anyway (a humongous object starts a heap region), and what the 16K
+ * arrays, allocated in a thread's buffer, would otherwise get by chance: their offsets from one another differ from
+ * fork to fork with what the variant allocated before them, and C2's pre-loop can align only one of them. Measured
+ * without the option, the same loop varied by 8% between variants' forks at 16K (momentum, 3 forks each).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g", "-XX:ObjectAlignmentInBytes=64"})
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class UpdateBenchmark {

@@ -16,10 +16,13 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * The Vector API implementation of a fused update: the species is a static final constant (so C2 specialises the
  * loop), every per-step scalar and constant is broadcast once before the loop, the main loop runs unmasked to
- * {@code loopBound}, and the tail goes to the scalar kernel, the one reference implementation.
+ * {@code loopBound}, and the tail goes to the scalar kernel, the one reference implementation. So does a head of up
+ * to 15 elements, so that the main loop begins where a large array's elements meet a cache line
+ * ({@code ArrayAlignment}): misaligned, every 64-byte load and store would touch two lines.
  */
 final class VectorUpdateGenerator {
     private static final String SPECIES = "jdk/incubator/vector/VectorSpecies";
+    private static final String ARRAY_ALIGNMENT = "dev/optc/runtime/kernels/ArrayAlignment";
     private static final String FV = "L" + VectorExprGenerator.FLOAT_VECTOR + ";";
 
     private final String trainer;
@@ -66,9 +69,13 @@ final class VectorUpdateGenerator {
         for (ElementStmt s : kernel.body()) KernelClasses.collectConstants(s.value(), constants);
         Layout at = new Layout(8, kernel, constants);
         VectorExprGenerator exprs = prologue(mv, name, at, 5, 4, 6, 7, read, written);
+        // The head, [from, head), in the scalar reference kernel, so that the vector loop starts on a cache line.
+        for (int a = 1; a <= 6; a++) mv.visitVarInsn(a == 6 ? ILOAD : ALOAD, a);
+        mv.visitVarInsn(ILOAD, at.head);
+        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "updateRange", UPDATE_DESCRIPTOR, false);
         Label test = new Label();
         Label body = new Label();
-        loopStart(mv, at, 6, test, body);
+        loopStart(mv, at, test, body);
         fromArray(mv, name, kernel.lookahead() != null ? 3 : 1, at.i, at.theta);
         fromArray(mv, name, 2, at.i, at.grad);
         for (int s : read) fromArray(mv, name, at.stateArray(s), at.i, at.stateValue(s));
@@ -104,9 +111,12 @@ final class VectorUpdateGenerator {
             KernelClasses.collectConstants(kernel.lookahead(), constants);
             Layout at = new Layout(7, kernel, constants);
             VectorExprGenerator exprs = prologue(mv, name, at, 4, 3, 5, 6, read, Set.of());
+            for (int a = 1; a <= 5; a++) mv.visitVarInsn(a == 5 ? ILOAD : ALOAD, a);
+            mv.visitVarInsn(ILOAD, at.head);
+            mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "lookaheadRange", LOOKAHEAD_DESCRIPTOR, false);
             Label test = new Label();
             Label body = new Label();
-            loopStart(mv, at, 5, test, body);
+            loopStart(mv, at, test, body);
             fromArray(mv, name, 1, at.i, at.theta);
             for (int s : read) fromArray(mv, name, at.stateArray(s), at.i, at.stateValue(s));
             intoArray(mv, at.theta, 2, at.i);
@@ -126,14 +136,18 @@ final class VectorUpdateGenerator {
 
     private VectorExprGenerator prologue(MethodVisitor mv, String name, Layout at, int scalarsArg, int statesArg, int fromArg,
                                          int toArg, Set<Integer> read, Set<Integer> written) {
-        // lanes = SPECIES.length(); upper = from + SPECIES.loopBound(to - from)
+        // lanes = SPECIES.length(); head = ArrayAlignment.alignedStart(from, to); upper = head + SPECIES.loopBound(to - head)
         species(mv, name);
         mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "length", "()I", true);
         mv.visitVarInsn(ISTORE, at.lanes);
         mv.visitVarInsn(ILOAD, fromArg);
+        mv.visitVarInsn(ILOAD, toArg);
+        mv.visitMethodInsn(INVOKESTATIC, ARRAY_ALIGNMENT, "alignedStart", "(II)I", false);
+        mv.visitVarInsn(ISTORE, at.head);
+        mv.visitVarInsn(ILOAD, at.head);
         species(mv, name);
         mv.visitVarInsn(ILOAD, toArg);
-        mv.visitVarInsn(ILOAD, fromArg);
+        mv.visitVarInsn(ILOAD, at.head);
         mv.visitInsn(ISUB);
         mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "loopBound", "(I)I", true);
         mv.visitInsn(IADD);
@@ -164,8 +178,8 @@ final class VectorUpdateGenerator {
                 at::scalar, at.constants));
     }
 
-    private static void loopStart(MethodVisitor mv, Layout at, int fromArg, Label test, Label body) {
-        mv.visitVarInsn(ILOAD, fromArg);
+    private static void loopStart(MethodVisitor mv, Layout at, Label test, Label body) {
+        mv.visitVarInsn(ILOAD, at.head);
         mv.visitVarInsn(ISTORE, at.i);
         mv.visitJumpInsn(GOTO, test);
         mv.visitLabel(body);
@@ -205,9 +219,10 @@ final class VectorUpdateGenerator {
         mv.visitMethodInsn(INVOKEVIRTUAL, VectorExprGenerator.FLOAT_VECTOR, "intoArray", "([FI)V", false);
     }
 
-    /** Local slots after the arguments: lanes, upper, i, scalars, constants, state arrays, θ, g, states, lets. */
+    /** Local slots after the arguments: lanes, head, upper, i, scalars, constants, state arrays, θ, g, states, lets. */
     private static final class Layout {
         final int lanes;
+        final int head;
         final int upper;
         final int i;
         final int scalarBase;
@@ -220,9 +235,10 @@ final class VectorUpdateGenerator {
 
         Layout(int first, UpdateKernel kernel, Set<Float> usedConstants) {
             lanes = first;
-            upper = first + 1;
-            i = first + 2;
-            scalarBase = first + 3;
+            head = first + 1;
+            upper = first + 2;
+            i = first + 3;
+            scalarBase = first + 4;
             int next = scalarBase + kernel.scalars().size();
             // 0, 1 and −1 are always there: masks turn into numbers and sign() through them.
             Set<Float> all = new TreeSet<>(usedConstants);
