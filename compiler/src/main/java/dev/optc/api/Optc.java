@@ -13,6 +13,7 @@ import dev.optc.ir.UpdateKernel;
 import dev.optc.lower.ModelLowering;
 import dev.optc.lower.ObjectiveLowering;
 import dev.optc.lower.OptimizerLowering;
+import dev.optc.passes.CommonSubexpressions;
 import dev.optc.passes.ConstantFolding;
 import dev.optc.passes.EpilogueFusion;
 import dev.optc.passes.Fusion;
@@ -92,11 +93,15 @@ public final class Optc {
         return compiled;
     }
 
-    /** An update rule through the optimizer passes: fused with what the recipe adds around it, folded, hoisted. */
+    /**
+     * An update rule through the optimizer passes: fused with what the recipe adds around it, folded, hoisted, and
+     * its repeated element expressions computed once.
+     */
     static UpdateKernel updateKernel(CheckedRecipe.OptimizerChoice choice, CheckedRecipe.Around around) {
         UpdateKernel k = new OptimizerLowering().lower(choice.rule(), choice.hyperparameters());
         k = new Fusion().apply(k, around);
-        return new Hoisting().apply(new ScalarDivisors().apply(new ConstantFolding().apply(k)));
+        k = new Hoisting().apply(new ScalarDivisors().apply(new ConstantFolding().apply(k)));
+        return new CommonSubexpressions().apply(k);
     }
 
     /** The compiled recipes of one file and its warnings. */

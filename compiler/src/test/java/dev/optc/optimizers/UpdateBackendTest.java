@@ -10,6 +10,7 @@ import dev.optc.interpret.UpdateInterpreter;
 import dev.optc.ir.ElementExpr;
 import dev.optc.ir.ElementStmt;
 import dev.optc.ir.UpdateKernel;
+import dev.optc.passes.CommonSubexpressionsTest;
 import dev.optc.runtime.kernels.Backend;
 import dev.optc.runtime.kernels.FusedUpdate;
 import dev.optc.runtime.vector.VectorSupport;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sub-ranges [from, to) that start off the vector grid and end in a tail, and with a check that an update of a
  * sub-range leaves everything outside it untouched. Every prelude optimizer runs with its defaults, and
  * {@link #EVERY_OP}, a rule written for this test, uses every element-wise operation of the language.
+ * Three rules of {@code CommonSubexpressionsTest} check the locals the compiler adds for repeated expressions.
  *
  * <p>Scalar kernel vs interpreter: |kernel − interpreter| ≤ 1e-5·scale, where the scale of a value is the largest
  * magnitude it has had in the trajectory so far (plus lr for θ). The kernel computes a step in float32 (u ≈ 6e-8)
@@ -108,6 +110,10 @@ class UpdateBackendTest {
             rules.add(new Rule(name, "", name + "()"));
         }
         rules.add(new Rule("every_op", EVERY_OP, "every_op(lr: 0.02, k: 1.7)"));
+        // Rules whose repeated expressions the compiler computes once, into locals of its own.
+        rules.add(new Rule("repeats", CommonSubexpressionsTest.REPEATS, "repeats()"));
+        rules.add(new Rule("straddle", CommonSubexpressionsTest.STRADDLE, "straddle()"));
+        rules.add(new Rule("branches", CommonSubexpressionsTest.BRANCHES, "branches()"));
         return rules;
     }
 
@@ -125,7 +131,7 @@ class UpdateBackendTest {
 
     @Test
     void theRuleForEveryOperationUsesEveryOperation() {
-        UpdateKernel kernel = compiled(rules().get(rules().size() - 1)).updateKernel();
+        UpdateKernel kernel = compiled(rules().stream().filter(r -> r.name().equals("every_op")).findFirst().orElseThrow()).updateKernel();
         List<Object> seen = new ArrayList<>();
         for (ElementStmt s : kernel.body()) collectOperations(s.value(), seen);
         collectOperations(kernel.lookahead(), seen);
