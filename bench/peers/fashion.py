@@ -115,8 +115,19 @@ EPOCH = re.compile(r"^epoch \d+/\d+ .* ([0-9.]+)s$")
 TEST = re.compile(r"^test accuracy ([0-9.]+)")
 
 
+def transparent_huge_pages():
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read()
+    except OSError:
+        return False
+    return "[always]" in mode or "[madvise]" in mode
+
+
 def train_optc(java, jar, threads, epochs, data_dir):
-    command = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", f"-Doptc.threads={threads}",
+    # The JVM options of the optc launcher: huge pages where the kernel offers them (the collector is G1, the default).
+    huge = ["-XX:+UseTransparentHugePages"] if transparent_huge_pages() else []
+    command = [java, "--add-modules", "jdk.incubator.vector", *huge, f"-Doptc.threads={threads}",
                "-jar", jar, "train", "--epochs", str(epochs), "--out", f"/tmp/optc-fashion-peer-{os.getpid()}",
                os.path.join(ROOT, "samples", "fashion_mlp.opt")]
     if data_dir:

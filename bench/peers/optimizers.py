@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """PyTorch's optimizers on the rules and sizes of dev.optc.bench.UpdateBenchmark, on the CPU.
 
-usage: optimizers.py [JMH-RESULT.json] [--quick] [--fastest] [--sizes 16K,1M,16M] [--rules sgd,adam,...]
+usage: optimizers.py [JMH-RESULT.json | PAIRED.json] [--quick] [--fastest] [--sizes 16K,1M,16M] [--rules sgd,adam,...]
 
 Every rule runs on one flat float32 tensor of N parameters (as optc's flat buffer), with foreach=True and
 foreach=False, on 1 and 2 threads (torch.set_num_threads). Each figure is the best, over repeats, of the mean time
 of a batch of steps. With a JMH JSON result of UpdateBenchmark, optc's default kernel (the `default` variant: the
-one a trainer runs; at its best thread count) is printed next to PyTorch's best configuration, with the ratio. Run it through run-optimizers.sh, which
-sets the environment the figures in BENCHMARKS.md were taken with.
+one a trainer runs; at its best thread count) is printed next to PyTorch's best configuration, with the ratio; or,
+with the --json of dev.optc.bench.PairedUpdates, its median time per call there. Run it through run-optimizers.sh,
+which sets the environment the figures in BENCHMARKS.md were taken with.
 
 --fastest, for a machine busy with other work: each PyTorch figure is its fastest single step, and optc's the fastest
 call JMH sampled (the 0th percentile: run UpdateBenchmark with -bm sample), the same estimator on both sides.
@@ -114,9 +115,20 @@ def time_per_step(rule, n, foreach, seconds, repeats, fastest=False):
 
 def optc_default_times(path, fastest=False):
     """{(rule, n): (microseconds, threads)}: the kernel a trainer runs by default, at its best thread count; its mean
-    time per call, or with fastest its fastest sampled call."""
+    time per call, or with fastest its fastest sampled call. From UpdateBenchmark's JMH JSON, or from PairedUpdates'
+    --json (the median over its rounds)."""
     with open(path) as f:
         runs = json.load(f)
+    if runs and "default_us" in runs[0]:
+        # PairedUpdates' rows: the median time per call of the default kernel.
+        if fastest:
+            sys.exit("optimizers.py: --fastest needs a JMH result of -bm sample, not PairedUpdates' medians")
+        best = {}
+        for row in runs:
+            key = (row["rule"], int(row["parameters"]))
+            if key not in best or row["default_us"] < best[key][0]:
+                best[key] = (float(row["default_us"]), int(row["threads"]))
+        return best
     scale = {"ns/op": 1e-3, "us/op": 1.0, "ms/op": 1e3, "s/op": 1e6}
     best = {}
     for run in runs:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PyTorch's optimizers on the rules and sizes of UpdateBenchmark, next to optc's figures; see BENCHMARKS.md.
-# usage: bench/peers/run-optimizers.sh [JMH-RESULT.json] [--quick] [--fastest] [--sizes 16K,1M] [--rules sgd,adam]
+# usage: bench/peers/run-optimizers.sh [JMH-RESULT.json or PairedUpdates --json] [--quick] [--fastest] [--sizes 16K,1M] [--rules sgd,adam]
 # Exits 0, saying so, when /usr/bin/python3 cannot import torch (Debian: apt-get install -y python3-torch).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -34,12 +34,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * where G1 puts every array of 1M and 16M floats anyway (a humongous object starts a heap region), and what the 16K
  * arrays, allocated in a thread's buffer, would otherwise get by chance: their offsets from one another differ from
  * fork to fork with what the variant allocated before them, and C2's pre-loop can align only one of them. Measured
- * without the option, the same loop varied by 8% between variants' forks at 16K (momentum, 3 forks each).
+ * without the option, the same loop varied by 8% between variants' forks at 16K (momentum, 3 forks each). Forks use
+ * transparent huge pages, as the optc launcher does where the kernel offers them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g", "-XX:ObjectAlignmentInBytes=64"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx2g", "-XX:ObjectAlignmentInBytes=64",
+        "-XX:+UseTransparentHugePages"})
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class UpdateBenchmark {

@@ -220,7 +220,7 @@ public final class UpdateReport {
         return rule + "/" + size + "/" + threads + "/" + variant;
     }
 
-    private static String size(int n) {
+    static String size(int n) {
         if (n % (1 << 20) == 0) return (n >> 20) + "M";
         if (n % (1 << 10) == 0) return (n >> 10) + "K";
         return Integer.toString(n);
