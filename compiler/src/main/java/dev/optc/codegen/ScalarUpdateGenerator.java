@@ -79,8 +79,10 @@ final class ScalarUpdateGenerator {
                 case ElementStmt.SetLocal x -> at.local(x.index());
             });
         }
-        store(mv, 0, at.i, at.theta);
-        for (int s : kernel.statesWritten()) store(mv, at.stateArray(s), at.i, at.stateValue(s));
+        for (int target : kernel.storeOrder()) {
+            if (target == UpdateKernel.THETA) store(mv, 0, at.i, at.theta);
+            else store(mv, at.stateArray(target), at.i, at.stateValue(target));
+        }
         loopEnd(mv, at, 6, test, body);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);

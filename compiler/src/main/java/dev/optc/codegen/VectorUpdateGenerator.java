@@ -87,8 +87,10 @@ final class VectorUpdateGenerator {
                 case ElementStmt.SetLocal x -> at.local(x.index());
             });
         }
-        intoArray(mv, at.theta, 1, at.i);
-        for (int s : written) intoArray(mv, at.stateValue(s), at.stateArray(s), at.i);
+        for (int target : kernel.storeOrder()) {
+            if (target == UpdateKernel.THETA) intoArray(mv, at.theta, 1, at.i);
+            else intoArray(mv, at.stateValue(target), at.stateArray(target), at.i);
+        }
         loopEnd(mv, at, test, body);
         // The tail, [upper, to), in the scalar reference kernel.
         for (int a = 1; a <= 5; a++) mv.visitVarInsn(ALOAD, a);

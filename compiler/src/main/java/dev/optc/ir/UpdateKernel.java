@@ -37,6 +37,32 @@ public record UpdateKernel(String rule, List<Hyperparameter> hyperparameters, Li
         return written;
     }
 
+    /** In {@link #storeOrder()}, θ; a state is its index. */
+    public static final int THETA = -1;
+
+    /**
+     * The arrays the kernel stores, θ ({@link #THETA}) and each state it assigns, in the order the body last assigns
+     * them: the order a programmer writing the rule by hand stores them in. C2 aligns the main loop of a scalar
+     * kernel to one of its stores, and which one depends on this order; keeping the rule's order keeps the generated
+     * loop the shape of the hand-written one for every placement of the arrays.
+     */
+    public java.util.List<Integer> storeOrder() {
+        java.util.LinkedHashSet<Integer> order = new java.util.LinkedHashSet<>();
+        for (ElementStmt s : body) {
+            Integer target = switch (s) {
+                case ElementStmt.SetTheta t -> THETA;
+                case ElementStmt.SetState st -> st.index();
+                case ElementStmt.SetLocal l -> null;
+            };
+            if (target != null) {
+                order.remove(target);
+                order.add(target);
+            }
+        }
+        order.add(THETA); // stored even by a rule that leaves it as it was (the checker requires an assignment)
+        return java.util.List.copyOf(order);
+    }
+
     /** The states the lookahead point reads (none without a lookahead). */
     public java.util.Set<Integer> statesReadByLookahead() {
         java.util.Set<Integer> read = new java.util.TreeSet<>();
