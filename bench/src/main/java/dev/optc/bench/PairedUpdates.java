@@ -29,9 +29,12 @@ import java.util.SplittableRandom;
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -cp bench/target/benchmarks.jar dev.optc.bench.PairedUpdates
  *      [--rules sgd,adam] [--sizes 16384,1048576,16777216] [--threads 1,2] [--rounds 60] [--json paired-updates.json]
+ *      [--best-of-means]
  * </pre>
  * With {@code --json} the rows are also written as JSON (µs per call, medians), which bench/peers/optimizers.py
- * reads in place of a JMH result.
+ * reads in place of a JMH result. {@code --best-of-means} also times the default kernel the way optimizers.py times
+ * PyTorch, the best of 5 means over half a second of calls, and writes that figure to the JSON, where
+ * optimizers.py takes it instead of the median: the same estimator on both sides.
  */
 public final class PairedUpdates {
     private static final List<String> VARIANTS = List.of("default", "plain", "twin");
@@ -47,7 +50,14 @@ public final class PairedUpdates {
         int[] threads = {1, 2};
         int rounds = 60;
         Path json = null;
-        for (int a = 0; a + 1 < args.length; a += 2) {
+        boolean bestOfMeans = false;
+        for (int a = 0; a < args.length; a += 2) {
+            if (args[a].equals("--best-of-means")) {
+                bestOfMeans = true;
+                a--;
+                continue;
+            }
+            if (a + 1 == args.length) throw new IllegalArgumentException(args[a] + " needs a value");
             switch (args[a]) {
                 case "--rules" -> rules = List.of(args[a + 1].split(","));
                 case "--sizes" -> sizes = Arrays.stream(args[a + 1].split(",")).mapToInt(Integer::parseInt).toArray();
@@ -65,7 +75,7 @@ public final class PairedUpdates {
         for (String rule : rules) {
             for (int n : sizes) {
                 for (int t : threads) {
-                    Row row = row(rule, n, t, rounds);
+                    Row row = row(rule, n, t, rounds, bestOfMeans);
                     rows.add(row);
                     System.out.println(row.markdown());
                 }
@@ -85,6 +95,7 @@ public final class PairedUpdates {
                 o.put("default_us", r.medians()[0]);
                 o.put("plain_us", r.medians()[1]);
                 o.put("twin_us", r.medians()[2]);
+                if (!Double.isNaN(r.bestOfMeans())) o.put("default_best_of_means_us", r.bestOfMeans());
                 list.add(o);
             }
             Files.writeString(json, Json.write(list) + "\n");
@@ -93,14 +104,16 @@ public final class PairedUpdates {
     }
 
     /** One rule, size and thread count: the medians of each variant's time per call, and the ratios' quartiles. */
-    private record Row(String rule, int parameters, int threads, String backend, double[] medians, String overPlain, String ofTwin) {
+    private record Row(String rule, int parameters, int threads, String backend, double[] medians, String overPlain, String ofTwin,
+                       double bestOfMeans) {
         String markdown() {
             return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |", rule, UpdateReport.size(parameters),
-                    threads, backend, micro(medians[0]), micro(medians[1]), micro(medians[2]), overPlain, ofTwin);
+                    threads, backend, micro(medians[0]), micro(medians[1]), micro(medians[2]), overPlain, ofTwin)
+                    + (Double.isNaN(bestOfMeans) ? "" : " best of means: " + micro(bestOfMeans) + " µs");
         }
     }
 
-    private static Row row(String rule, int n, int threads, int rounds) {
+    private static Row row(String rule, int n, int threads, int rounds, boolean bestOfMeans) {
         CompiledRule compiled = CompiledRule.compile(rule, n);
         InterpreterCheck.verify(compiled, "default");
         Workers.setThreads(threads);
@@ -151,7 +164,23 @@ public final class PairedUpdates {
             ofTwin[r] = micros[2][r] / micros[0][r];
         }
         return new Row(rule, n, threads, compiled.trainerBackend().name().toLowerCase(Locale.ROOT),
-                new double[] {median(micros[0]), median(micros[1]), median(micros[2])}, quartiles(overPlain), quartiles(ofTwin));
+                new double[] {median(micros[0]), median(micros[1]), median(micros[2])}, quartiles(overPlain), quartiles(ofTwin),
+                bestOfMeans ? bestOfMeans(variants[0]) : Double.NaN);
+    }
+
+    /** optimizers.py's estimator for PyTorch: the best of 5 means, each over about half a second of calls, in µs. */
+    private static double bestOfMeans(Runnable call) {
+        double best = Double.MAX_VALUE;
+        for (int repeat = 0; repeat < 5; repeat++) {
+            long start = System.nanoTime();
+            int calls = 0;
+            do {
+                call.run();
+                calls++;
+            } while (System.nanoTime() - start < 500_000_000L);
+            best = Math.min(best, (System.nanoTime() - start) / 1e3 / calls);
+        }
+        return best;
     }
 
     private static String quartiles(double[] values) {
