@@ -91,6 +91,21 @@ record CompiledRule(String rule, int parameters, CompiledRecipe recipe, UpdateKe
         return initial;
     }
 
+    /**
+     * Fresh state arrays of θ's length, each at its initial value; θ̂, when the rule averages, starts at θ, as the
+     * trainer starts it.
+     */
+    float[][] newStates(float[] theta) {
+        float[] initial = initialStates();
+        float[][] states = new float[initial.length][];
+        for (int s = 0; s < states.length; s++) {
+            states[s] = new float[theta.length];
+            java.util.Arrays.fill(states[s], initial[s]);
+        }
+        if (kernel.averageState() >= 0) states[kernel.averageState()] = theta.clone();
+        return states;
+    }
+
     /** The per-step scalars of step t, as the generated trainer passes them to the kernel. */
     float[] scalars(long t) {
         double[] values = new UpdateInterpreter(kernel, 1).scalars(t);

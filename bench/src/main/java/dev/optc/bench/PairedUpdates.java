@@ -120,12 +120,7 @@ public final class PairedUpdates {
         SplittableRandom random = new SplittableRandom(42);
         float[] theta = UpdateBenchmark.uniform(random, n);
         float[] grads = UpdateBenchmark.uniform(random, n);
-        float[] initial = compiled.initialStates();
-        float[][] states = new float[initial.length][];
-        for (int s = 0; s < states.length; s++) {
-            states[s] = new float[n];
-            Arrays.fill(states[s], initial[s]);
-        }
+        float[][] states = compiled.newStates(theta);
         FusedUpdate kernel = compiled.recipe().newUpdateKernel(compiled.trainerBackend());
         float[] scalars = compiled.scalars(UpdateBenchmark.STEP);
         Workers.RangeTask plain = PlainLoops.of(compiled, theta, grads, states, UpdateBenchmark.STEP);

@@ -4,7 +4,6 @@ import dev.optc.runtime.kernels.Backend;
 import dev.optc.runtime.kernels.FusedUpdate;
 import dev.optc.runtime.kernels.UpdateRunner;
 import dev.optc.runtime.parallel.Workers;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -92,12 +91,7 @@ public class UpdateBenchmark {
     private Runnable variant(CompiledRule compiled, int n, SplittableRandom random) {
         float[] theta = uniform(random, n);
         float[] grads = uniform(random, n);
-        float[] initial = compiled.initialStates();
-        float[][] states = new float[initial.length][];
-        for (int s = 0; s < states.length; s++) {
-            states[s] = new float[n];
-            Arrays.fill(states[s], initial[s]);
-        }
+        float[][] states = compiled.newStates(theta);
         return switch (variant) {
             case "vector" -> generated(compiled.recipe().newUpdateKernel(Backend.VECTOR), theta, grads, states, compiled.scalars(STEP));
             case "scalar" -> generated(compiled.recipe().newUpdateKernel(Backend.SCALAR), theta, grads, states, compiled.scalars(STEP));

@@ -4,7 +4,6 @@ import dev.optc.runtime.kernels.Backend;
 import dev.optc.runtime.kernels.FusedUpdate;
 import dev.optc.runtime.kernels.Reductions;
 import dev.optc.runtime.vector.VectorReductions;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -103,14 +102,7 @@ public class VectorSpeedupBenchmark {
     private Runnable kernel(CompiledRule rule, int n, SplittableRandom random) {
         float[] theta = UpdateBenchmark.uniform(random, n);
         float[] g = UpdateBenchmark.uniform(random, n);
-        float[] initial = rule.initialStates();
-        float[][] states = new float[initial.length][];
-        for (int s = 0; s < states.length; s++) {
-            states[s] = new float[n];
-            Arrays.fill(states[s], initial[s]);
-        }
-        // θ̂ starts at θ, as the trainer starts it.
-        if (rule.kernel().averageState() >= 0) states[rule.kernel().averageState()] = theta.clone();
+        float[][] states = rule.newStates(theta);
         float[] scalars = rule.scalars(UpdateBenchmark.STEP);
         FusedUpdate kernel = rule.recipe().newUpdateKernel(variant.equals("vector") ? Backend.VECTOR : Backend.SCALAR);
         return () -> kernel.update(theta, g, null, states, scalars, 0, n);

@@ -70,9 +70,7 @@ final class VectorUpdateGenerator {
         Layout at = new Layout(8, kernel, constants);
         VectorExprGenerator exprs = prologue(mv, name, at, 5, 4, 6, 7, read, written);
         // The head, [from, head), in the scalar reference kernel, so that the vector loop starts on a cache line.
-        for (int a = 1; a <= 6; a++) mv.visitVarInsn(a == 6 ? ILOAD : ALOAD, a);
-        mv.visitVarInsn(ILOAD, at.head);
-        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "updateRange", UPDATE_DESCRIPTOR, false);
+        scalarRange(mv, "updateRange", UPDATE_DESCRIPTOR, 5, 6, at.head);
         Label test = new Label();
         Label body = new Label();
         loopStart(mv, at, test, body);
@@ -93,10 +91,7 @@ final class VectorUpdateGenerator {
         }
         loopEnd(mv, at, test, body);
         // The tail, [upper, to), in the scalar reference kernel.
-        for (int a = 1; a <= 5; a++) mv.visitVarInsn(ALOAD, a);
-        mv.visitVarInsn(ILOAD, at.upper);
-        mv.visitVarInsn(ILOAD, 7);
-        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "updateRange", UPDATE_DESCRIPTOR, false);
+        scalarRange(mv, "updateRange", UPDATE_DESCRIPTOR, 5, at.upper, 7);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -113,9 +108,7 @@ final class VectorUpdateGenerator {
             KernelClasses.collectConstants(kernel.lookahead(), constants);
             Layout at = new Layout(7, kernel, constants);
             VectorExprGenerator exprs = prologue(mv, name, at, 4, 3, 5, 6, read, Set.of());
-            for (int a = 1; a <= 5; a++) mv.visitVarInsn(a == 5 ? ILOAD : ALOAD, a);
-            mv.visitVarInsn(ILOAD, at.head);
-            mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "lookaheadRange", LOOKAHEAD_DESCRIPTOR, false);
+            scalarRange(mv, "lookaheadRange", LOOKAHEAD_DESCRIPTOR, 4, 5, at.head);
             Label test = new Label();
             Label body = new Label();
             loopStart(mv, at, test, body);
@@ -126,10 +119,7 @@ final class VectorUpdateGenerator {
             mv.visitVarInsn(ASTORE, at.theta);
             intoArray(mv, at.theta, 1, at.i);
             loopEnd(mv, at, test, body);
-            for (int a = 1; a <= 4; a++) mv.visitVarInsn(ALOAD, a);
-            mv.visitVarInsn(ILOAD, at.upper);
-            mv.visitVarInsn(ILOAD, 6);
-            mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), "lookaheadRange", LOOKAHEAD_DESCRIPTOR, false);
+            scalarRange(mv, "lookaheadRange", LOOKAHEAD_DESCRIPTOR, 4, at.upper, 6);
         }
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
@@ -178,6 +168,17 @@ final class VectorUpdateGenerator {
         }
         return new VectorExprGenerator(mv, new VectorExprGenerator.Slots(at.theta, at.grad, at::stateValue, at::local,
                 at::scalar, at.constants));
+    }
+
+    /**
+     * The scalar kernel's static {@code method} over [from, to), given the array arguments in slots 1 to
+     * {@code arrays} (the same order in both kernels) and the int slots holding from and to.
+     */
+    private void scalarRange(MethodVisitor mv, String method, String descriptor, int arrays, int fromSlot, int toSlot) {
+        for (int a = 1; a <= arrays; a++) mv.visitVarInsn(ALOAD, a);
+        mv.visitVarInsn(ILOAD, fromSlot);
+        mv.visitVarInsn(ILOAD, toSlot);
+        mv.visitMethodInsn(INVOKESTATIC, scalarName(trainer, group), method, descriptor, false);
     }
 
     private static void loopStart(MethodVisitor mv, Layout at, Label test, Label body) {
